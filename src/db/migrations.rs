@@ -1,0 +1,29 @@
+//! Schema migrations, embedded in the binary: one folder per backend, with the same names.
+
+use diesel::connection::SimpleConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::DbConnection;
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Key of the PostgreSQL advisory lock that serialises migrations when several instances start
+/// at once on one database.
+const MIGRATION_LOCK: i64 = 0x616e_6e75_6169_7265; // "annuaire"
+
+type MigrationError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Applies every pending migration and returns the versions applied.
+pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError> {
+    let versions = |applied: Vec<_>| applied.iter().map(ToString::to_string).collect();
+    match conn {
+        DbConnection::Sqlite(conn) => Ok(versions(conn.run_pending_migrations(SQLITE)?)),
+        DbConnection::Postgresql(conn) => {
+            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let applied = conn.run_pending_migrations(POSTGRES).map(versions);
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+            applied
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Storage: the only module that knows diesel and SQL.
+//!
+//! One code base serves SQLite (the embedded default) and PostgreSQL (production) through a
+//! diesel `MultiConnection`; the backend is picked from the URL scheme, never guessed.
+
+mod migrations;
+mod pool;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+
+pub use migrations::run_pending as run_migrations;
+pub use pool::{Pool, PooledConnection, connect};
+
+use crate::error::ApiError;
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// A PostgreSQL connection.
+    Postgresql(PgConnection),
+    /// A SQLite connection.
+    Sqlite(SqliteConnection),
+}
+
+/// Which database engine a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, embedded.
+    Sqlite,
+    /// PostgreSQL, over the network.
+    Postgres,
+}
+
+impl DbConnection {
+    /// The engine behind this connection.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Postgresql(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Runs `work` with a pooled connection on the blocking thread pool, inside the caller's span,
+/// so that diesel never stalls an async worker and its log lines keep the request id.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    actix_web::web::block(move || {
+        let _entered = span.enter();
+        let mut conn = pool.get().map_err(ApiError::unavailable)?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Whether the database answers a query that reads a table within `timeout`. Reading a table
+/// (not just `SELECT 1`) also catches a SQLite file locked by another process.
+pub async fn ping(pool: &Pool, timeout: Duration) -> Result<(), ApiError> {
+    let pool = pool.clone();
+    let check = actix_web::web::block(move || -> Result<(), ApiError> {
+        let mut conn = pool.get_timeout(timeout).map_err(ApiError::unavailable)?;
+        conn.batch_execute("SELECT count(*) FROM __diesel_schema_migrations")
+            .map_err(ApiError::unavailable)
+    });
+    match tokio::time::timeout(timeout, check).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(ApiError::internal(join)),
+        Err(_) => Err(ApiError::unavailable("database did not answer in time")),
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        match err {
+            diesel::result::Error::NotFound => ApiError::NotFound,
+            other => ApiError::internal(other),
+        }
+    }
+}

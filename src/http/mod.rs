@@ -1,0 +1,6 @@
+//! HTTP plumbing shared by every route: middleware, extractors and the fallback service.
+
+pub mod fallback;
+pub mod json;
+pub mod problem;
+pub mod request_id;

@@ -1,0 +1,10 @@
+//! annuaire: the stakeholder directory of Senegal's IT/BPO export sector, as a JSON REST API.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod telemetry;

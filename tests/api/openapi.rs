@@ -1,0 +1,57 @@
+//! The committed OpenAPI document is the one the code generates, and the one served.
+
+use crate::backend_test;
+
+const REGENERATE: &str = "cargo run --quiet -- openapi > openapi/openapi.json";
+
+fn committed() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap_or_default()
+}
+
+/// The comparison the drift test makes, kept apart so that it can be shown to fail.
+fn drift(committed: &str, generated: &str) -> Result<(), String> {
+    if committed == generated {
+        Ok(())
+    } else {
+        Err(format!(
+            "openapi/openapi.json is not what the code generates; regenerate it with `{REGENERATE}`"
+        ))
+    }
+}
+
+#[test]
+fn committed_document_matches_the_code() {
+    let generated = annuaire::openapi::to_pretty_json(&annuaire::openapi::document());
+    if let Err(message) = drift(&committed(), &generated) {
+        panic!("{message}");
+    }
+}
+
+#[test]
+fn drift_check_fails_on_a_changed_document() {
+    let generated = annuaire::openapi::to_pretty_json(&annuaire::openapi::document());
+    let changed = generated.replace("\"title\": \"annuaire\"", "\"title\": \"edited by hand\"");
+    assert_ne!(changed, generated);
+    let message = drift(&changed, &generated).unwrap_err();
+    assert!(message.contains(REGENERATE), "{message}");
+}
+
+#[test]
+fn document_is_openapi_3_1() {
+    let document: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+}
+
+backend_test!(served_document_and_docs_ui, |app| {
+    let served: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
+    let committed: serde_json::Value = serde_json::from_str(&committed()).unwrap();
+    assert_eq!(served, committed);
+
+    let ui = app.get("/docs/").await;
+    assert_eq!(ui.status(), 200);
+    assert!(ui.text().await.unwrap().contains("swagger-ui"));
+    // The UI's assets are served by the binary itself (no CDN).
+    let bundle = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status(), 200);
+    assert_eq!(app.get("/docs").await.headers()["location"], "/docs/");
+});
