@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "annuaire",
     version,
-    about = "Stakeholder directory of Senegal's IT/BPO export sector"
+    about = "Stakeholder directory of Senegal's IT/BPO export sector",
+    args_override_self = true
 )]
 pub struct Cli {
     /// What to do; `serve` when omitted.
@@ -31,6 +32,27 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `annuaire user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from stdin with `--password-stdin`, otherwise
+    /// generated and printed once.
+    Create {
+        /// The user's email (unique, case-insensitive).
+        #[arg(long)]
+        email: String,
+        /// admin, curator, agency or partner.
+        #[arg(long)]
+        role: crate::domain::role::Role,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// Settings read from flags or environment variables.
@@ -66,6 +88,159 @@ pub struct Settings {
     #[arg(long, global = true, env = "ANNUAIRE_WORKERS", default_value_t = 0,
           value_parser = clap::value_parser!(u16).range(0..=256))]
     pub workers: u16,
+
+    /// Authentication settings.
+    #[command(flatten)]
+    pub auth: AuthSettings,
+
+    /// Origins allowed to call the API from a browser, comma-separated (none by default).
+    #[arg(long, global = true, env = "ANNUAIRE_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
+}
+
+/// Sessions, tokens, first administrator and brute-force protection.
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// JWT signing keys as `kid:base64secret` pairs, comma-separated; the first signs, all verify.
+    /// Unset: a key is generated on first start and kept in the database.
+    #[arg(long, global = true, env = "ANNUAIRE_JWT_KEYS", hide_env_values = true)]
+    pub jwt_keys: Option<JwtKeys>,
+
+    /// The `iss` claim of access tokens.
+    #[arg(long, global = true, env = "ANNUAIRE_JWT_ISSUER", default_value = "annuaire")]
+    pub jwt_issuer: String,
+
+    /// The `aud` claim of access tokens.
+    #[arg(
+        long,
+        global = true,
+        env = "ANNUAIRE_JWT_AUDIENCE",
+        default_value = "annuaire-api"
+    )]
+    pub jwt_audience: String,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, global = true, env = "ANNUAIRE_ACCESS_TOKEN_TTL", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(30..=86_400))]
+    pub access_token_ttl: u64,
+
+    /// Lifetime of a refresh token, in seconds.
+    #[arg(long, global = true, env = "ANNUAIRE_REFRESH_TOKEN_TTL", default_value_t = 2_592_000,
+          value_parser = clap::value_parser!(u64).range(60..=31_536_000))]
+    pub refresh_token_ttl: u64,
+
+    /// Failed logins allowed per account within the window before further attempts get 429.
+    #[arg(long, global = true, env = "ANNUAIRE_LOGIN_MAX_FAILURES", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub login_max_failures: u32,
+
+    /// Failed logins allowed per client address within the window.
+    #[arg(long, global = true, env = "ANNUAIRE_LOGIN_MAX_FAILURES_PER_ADDRESS", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub login_max_failures_per_address: u32,
+
+    /// Length of the failed-login window, in seconds.
+    #[arg(long, global = true, env = "ANNUAIRE_LOGIN_WINDOW", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub login_window: u64,
+
+    /// Password hashes computed at once (0: half the CPU cores, at least one). Bounds the CPU and
+    /// memory (19 MiB each) that a burst of logins can take.
+    #[arg(long, global = true, env = "ANNUAIRE_HASH_CONCURRENCY", default_value_t = 0,
+          value_parser = clap::value_parser!(u16).range(0..=64))]
+    pub hash_concurrency: u16,
+
+    /// Email of the administrator created when there is no user yet.
+    #[arg(
+        long,
+        global = true,
+        env = "ANNUAIRE_ADMIN_EMAIL",
+        default_value = "admin@localhost"
+    )]
+    pub admin_email: String,
+
+    /// Password of that administrator; unset, one is generated and printed once.
+    #[arg(long, global = true, env = "ANNUAIRE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<Secret>,
+}
+
+/// A secret setting, never printed.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(value.to_owned()))
+    }
+}
+
+/// Configured JWT signing keys, the signing one first.
+#[derive(Clone)]
+pub struct JwtKeys(pub Vec<(String, Vec<u8>)>);
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter().map(|(kid, _)| kid)).finish()
+    }
+}
+
+impl FromStr for JwtKeys {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        use base64::Engine;
+        let mut keys = Vec::new();
+        for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (kid, secret) = pair.split_once(':').ok_or("expected kid:base64secret pairs")?;
+            if kid.is_empty()
+                || kid.len() > 64
+                || !kid
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            {
+                return Err(format!(
+                    "key id `{kid}` must be 1 to 64 letters, digits, `-`, `_` or `.`"
+                ));
+            }
+            let secret = base64::engine::general_purpose::STANDARD
+                .decode(secret)
+                .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(secret))
+                .map_err(|_| format!("the secret of key `{kid}` is not base64"))?;
+            if secret.len() < 32 {
+                return Err(format!("the secret of key `{kid}` must be at least 32 bytes"));
+            }
+            if keys.iter().any(|(existing, _)| existing == kid) {
+                return Err(format!("key id `{kid}` appears twice"));
+            }
+            keys.push((kid.to_owned(), secret));
+        }
+        if keys.is_empty() {
+            return Err("expected at least one kid:base64secret pair".into());
+        }
+        Ok(JwtKeys(keys))
+    }
+}
+
+fn parse_origin(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or("an origin is scheme://host[:port], for example https://asepex.sn")?;
+    if rest.is_empty() || rest.contains(['/', '*', ' ', '?', '#']) {
+        return Err(format!(
+            "`{value}` is not an origin (scheme://host[:port], no path, no wildcard)"
+        ));
+    }
+    Ok(value.to_owned())
 }
 
 /// Log line format.

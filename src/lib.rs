@@ -1,7 +1,9 @@
 //! annuaire: the stakeholder directory of Senegal's IT/BPO export sector, as a JSON REST API.
 
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod openapi;

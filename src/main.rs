@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use annuaire::config::{self, Cli, Command, Settings};
+use annuaire::auth::accounts::{self, NewAccount};
+use annuaire::auth::secret::new_password;
+use annuaire::config::{self, Cli, Command, Settings, UserCommand};
+use annuaire::domain::role::Role;
 use annuaire::server::{self, Application};
 use annuaire::{openapi, telemetry};
 use clap::Parser;
@@ -39,6 +42,14 @@ fn main() -> ExitCode {
             telemetry::init(&settings.log, settings.log_format);
             serve(&settings)
         }
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            password_stdin,
+        }) => {
+            telemetry::init(&settings.log, settings.log_format);
+            create_user(&settings, &email, role, password_stdin)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,4 +69,23 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// `annuaire user create`: the password comes from stdin, or is generated and printed once.
+fn create_user(settings: &Settings, email: &str, role: Role, password_stdin: bool) -> anyhow::Result<()> {
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (new_password(), true)
+    };
+    let account = NewAccount::validate(email, password.clone(), role, None).map_err(accounts::describe)?;
+    let pool = server::open_database(settings)?;
+    let user = accounts::create_now(&mut *pool.get()?, account)?;
+    println!("created {} ({}) with id {}", user.email, user.role, user.id);
+    if generated {
+        println!("password (shown once): {password}");
+    }
+    Ok(())
 }

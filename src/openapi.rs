@@ -1,8 +1,13 @@
 //! The OpenAPI document, generated from the routes' annotations.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, PROBLEM_JSON, Problem};
 
 /// Top-level information of the document; paths are collected from the registered routes.
 #[derive(OpenApi)]
@@ -11,21 +16,31 @@ use utoipa_actix_web::AppExt;
         title = "annuaire",
         description = "Stakeholder directory of Senegal's IT/BPO export sector: firms, their export \
                        capabilities, and the public bodies, associations, partners and programmes \
-                       around them.",
+                       around them.\n\nEvery route but the probes, `/openapi.json`, `/docs` and \
+                       login/refresh/logout needs `Authorization: Bearer <token>`: an access token \
+                       from `/v1/auth/login`, or an API key (`annk_…`) for partner portals. Errors \
+                       are RFC 9457 problem details.",
         license(name = "MIT", identifier = "MIT"),
     ),
-    tags((name = "health", description = "Probes for load balancers and orchestrators")),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "health", description = "Probes for load balancers and orchestrators"),
+        (name = "auth", description = "Login, token refresh and logout"),
+        (name = "users", description = "Accounts and the caller's own"),
+        (name = "api-keys", description = "Keys for partner portals"),
+    ),
 )]
 pub struct ApiDoc;
 
 /// The whole document, exactly as the server serves it at `/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
-        .split_for_parts()
-        .1
+        .split_for_parts();
+    Conventions.modify(&mut api);
+    api
 }
 
 /// The document as committed in `openapi/openapi.json` (pretty-printed, newline-terminated).
@@ -33,4 +48,70 @@ pub fn to_pretty_json(api: &utoipa::openapi::OpenApi) -> String {
     let mut text = api.to_pretty_json().expect("the OpenAPI document serialises");
     text.push('\n');
     text
+}
+
+/// What every route shares, applied once instead of repeated in each annotation: the bearer
+/// scheme, 401 and 403 on every secured route, and a problem+json body on every error.
+pub struct Conventions;
+
+impl Modify for Conventions {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An access token (JWT) from /v1/auth/login, or an API key (annk_…).",
+                    ))
+                    .build(),
+            ),
+        );
+        for item in api.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    responses
+                        .entry("401".into())
+                        .or_insert_with(|| problem("Missing, malformed, expired or revoked credential"));
+                    responses
+                        .entry("403".into())
+                        .or_insert_with(|| problem("The caller's role may not do this"));
+                }
+                for (status, response) in responses.iter_mut() {
+                    if let RefOr::T(response) = response
+                        && status.as_str() >= "400"
+                        && response.content.is_empty()
+                    {
+                        response
+                            .content
+                            .insert(PROBLEM_JSON.into(), RefOr::T(problem_content()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn problem_content() -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build()
+}
+
+fn problem(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(PROBLEM_JSON, problem_content())
+            .build(),
+    )
 }

@@ -3,19 +3,22 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::{AuthState, accounts};
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::http::fallback::{self, RouteTable};
 use crate::http::{json, problem, request_id};
-use crate::openapi::ApiDoc;
+use crate::openapi::{ApiDoc, Conventions};
 
 /// How long in-flight requests may take to finish once a shutdown has begun.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
@@ -34,23 +37,29 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<Self> {
         let pool = open_database(settings)?;
+        create_first_admin(settings, &pool)?;
+        let auth = web::Data::new(AuthState::load(&settings.auth, &pool)?);
         let state = web::Data::new(pool);
+        let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
-            let (app, api) = App::new()
+            let (app, mut api) = App::new()
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
                 .app_data(state.clone())
+                .app_data(auth.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)
                 .split_for_parts();
+            Conventions.modify(&mut api);
             let routes = web::Data::new(RouteTable::from_openapi(&api));
             app.app_data(routes)
                 .route("/docs", web::get().to(redirect_to_docs))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .default_service(web::to(fallback::unmatched))
                 .wrap(from_fn(problem::ensure))
-                .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
+                .wrap(cors(&cors_origins))
+                .wrap(security_headers())
                 .wrap(from_fn(request_id::assign))
         })
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
@@ -93,6 +102,62 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     let applied = db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
     tracing::info!(database = %url, applied = applied.len(), "database ready");
     Ok(pool)
+}
+
+/// On an empty database, creates the first administrator; a generated password is printed
+/// once to the terminal (never to the log).
+fn create_first_admin(settings: &Settings, pool: &Pool) -> anyhow::Result<()> {
+    let password = settings
+        .auth
+        .admin_password
+        .as_ref()
+        .map(|secret| secret.0.as_str());
+    let created = accounts::bootstrap_admin(pool, &settings.auth.admin_email, password)
+        .context("cannot create the first administrator (ANNUAIRE_ADMIN_EMAIL, ANNUAIRE_ADMIN_PASSWORD)")?;
+    if let Some((admin, generated)) = created {
+        tracing::info!(email = %admin.email, "first administrator created");
+        if let Some(password) = generated {
+            eprintln!(
+                "\n================ annuaire: first administrator ================\n  \
+                 email:    {}\n  password: {password}\n  \
+                 Shown once. Log in, then change it with PUT /v1/me/password.\n\
+                 ===============================================================\n",
+                admin.email
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Headers every response carries. Responses are personal (they depend on the credential), so
+/// nothing may be stored by a cache unless a route says otherwise.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::CACHE_CONTROL, "no-store"))
+}
+
+/// Browsers may call the API from the configured origins only. Credentials travel in the
+/// `Authorization` header, never in cookies, so credentialed CORS is never enabled.
+fn cors(origins: &[String]) -> Cors {
+    let request_id = request_id::X_REQUEST_ID;
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            request_id.clone(),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER, request_id])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }
 
 async fn redirect_to_docs() -> HttpResponse {

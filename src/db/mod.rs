@@ -3,8 +3,14 @@
 //! One code base serves SQLite (the embedded default) and PostgreSQL (production) through a
 //! diesel `MultiConnection`; the backend is picked from the URL scheme, never guessed.
 
+pub mod api_keys;
 mod migrations;
 mod pool;
+pub mod schema;
+pub mod sessions;
+pub mod signing_keys;
+pub mod throttle;
+pub mod users;
 
 use std::time::Duration;
 
@@ -45,6 +51,13 @@ impl DbConnection {
     }
 }
 
+/// The current time as stored: UTC, to the microsecond, which both backends keep exactly.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
 /// Runs `work` with a pooled connection on the blocking thread pool, inside the caller's span,
 /// so that diesel never stalls an async worker and its log lines keep the request id.
 pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, ApiError>
@@ -83,6 +96,9 @@ impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         match err {
             diesel::result::Error::NotFound => ApiError::NotFound,
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict("A record with the same unique value already exists.".into())
+            }
             other => ApiError::internal(other),
         }
     }

@@ -2,6 +2,9 @@
 //!
 //! `Json<T>` replaces actix's extractor so that a body error names the field that failed
 //! (through `serde_path_to_error`): malformed JSON is a 400, JSON of the wrong shape a 422.
+//! Its error is handed over by `into_inner`, not raised by the extractor: actix runs a handler's
+//! extractors concurrently, and a caller without the right role must get its 401/403 whatever
+//! the body, so handlers open the body after `Auth` has admitted the caller.
 
 use actix_web::dev::Payload;
 use actix_web::error::{PathError, QueryPayloadError};
@@ -16,9 +19,16 @@ use crate::error::ApiError;
 /// Largest JSON body any route accepts.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// A JSON request body of type `T`.
+/// A JSON request body of type `T`, or why it could not be read.
 #[derive(Debug)]
-pub struct Json<T>(pub T);
+pub struct Json<T>(Result<T, ApiError>);
+
+impl<T> Json<T> {
+    /// The body, or the 400/413/415/422 it deserves.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
@@ -27,20 +37,24 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let checked = check_headers(req);
         let mut payload = payload.take();
-        Box::pin(async move {
-            checked?;
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
-                if body.len() + chunk.len() > BODY_LIMIT {
-                    return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse(&body).map(Json)
-        })
+        Box::pin(async move { Ok(Json(read(checked, &mut payload).await)) })
     }
+}
+
+async fn read<T: DeserializeOwned>(
+    checked: Result<(), ApiError>,
+    payload: &mut Payload,
+) -> Result<T, ApiError> {
+    checked?;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    parse(&body)
 }
 
 fn check_headers(req: &HttpRequest) -> Result<(), ApiError> {

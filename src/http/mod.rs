@@ -2,5 +2,6 @@
 
 pub mod fallback;
 pub mod json;
+pub mod pagination;
 pub mod problem;
 pub mod request_id;

@@ -2,9 +2,13 @@
 
 mod helpers;
 
+mod access;
 mod compose;
 mod configuration;
 mod health;
 mod lifecycle;
+mod login;
 mod openapi;
 mod problems;
+mod tokens;
+mod users;

@@ -6,8 +6,9 @@ CREATE TABLE users (
     role TEXT NOT NULL CHECK (role IN ('admin', 'curator', 'agency', 'partner')),
     organization_id TEXT,
     active BOOLEAN NOT NULL DEFAULT TRUE,
-    -- Access tokens issued before this instant are refused (password change, deactivation).
-    tokens_valid_after TIMESTAMP NOT NULL,
+    -- Access tokens carry the generation they were issued under; raising it (password change,
+    -- deactivation) makes every earlier token fail at its next use.
+    token_generation INTEGER NOT NULL DEFAULT 0,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );

@@ -3,11 +3,20 @@
 use std::future;
 
 use actix_web::dev::ServerHandle;
-use annuaire::config::Settings;
+use annuaire::config::{Cli, Settings};
 use annuaire::server::Application;
 use clap::Parser;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{Value, json};
 
 use super::TestDatabase;
+
+/// The first administrator every test database starts with.
+pub const ADMIN_EMAIL: &str = "admin@annuaire.test";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+/// The JWT key the test servers sign with (`kid:base64 of 32 bytes`), so tests can forge tokens.
+pub const TEST_KID: &str = "test-k1";
+pub const TEST_SECRET: [u8; 32] = [7; 32];
 
 pub struct TestApp {
     pub address: String,
@@ -16,9 +25,25 @@ pub struct TestApp {
     handle: ServerHandle,
 }
 
+/// A further server on the same database, with other settings.
+pub struct TestServer {
+    pub address: String,
+    handle: ServerHandle,
+}
+
+/// `kid:base64secret` for `--jwt-keys`.
+pub fn jwt_key(kid: &str, secret: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "{kid}:{}",
+        base64::engine::general_purpose::STANDARD.encode(secret)
+    )
+}
+
 /// Settings as the binary would parse them, pointed at `database` and a random port.
-pub fn settings_for(database: &TestDatabase) -> Settings {
-    let cli = annuaire::config::Cli::parse_from([
+pub fn settings_for(database: &TestDatabase, extra: &[&str]) -> Settings {
+    let key = jwt_key(TEST_KID, &TEST_SECRET);
+    let mut args = vec![
         "annuaire",
         "--database-url",
         &database.url,
@@ -28,20 +53,31 @@ pub fn settings_for(database: &TestDatabase) -> Settings {
         "2",
         "--pool-size",
         "4",
-    ]);
-    cli.settings
+        "--admin-email",
+        ADMIN_EMAIL,
+        "--admin-password",
+        ADMIN_PASSWORD,
+        "--jwt-keys",
+        &key,
+    ];
+    args.extend_from_slice(extra);
+    Cli::parse_from(args).settings
+}
+
+async fn start(settings: Settings) -> (String, ServerHandle) {
+    let app = tokio::task::spawn_blocking(move || Application::build(&settings, future::pending()))
+        .await
+        .unwrap()
+        .expect("the application starts");
+    let address = format!("http://{}", app.local_addr());
+    let handle = app.handle();
+    tokio::spawn(app.run());
+    (address, handle)
 }
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> Self {
-        let settings = settings_for(&db);
-        let app = tokio::task::spawn_blocking(move || Application::build(&settings, future::pending()))
-            .await
-            .unwrap()
-            .expect("the application starts");
-        let address = format!("http://{}", app.local_addr());
-        let handle = app.handle();
-        tokio::spawn(app.run());
+        let (address, handle) = start(settings_for(&db, &[])).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -54,16 +90,84 @@ impl TestApp {
         }
     }
 
+    /// Another server on this test's database, with `extra` flags on top of the defaults.
+    pub async fn spawn_server(&self, extra: &[&str]) -> TestServer {
+        let (address, handle) = start(settings_for(&self.db, extra)).await;
+        TestServer { address, handle }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// A request carrying `Authorization: Bearer <token>`.
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(token)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The token pair of a successful login.
+    pub async fn tokens(&self, email: &str, password: &str) -> Value {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), 200, "login of {email}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.tokens(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Creates a user with `role` through the API; returns its id, email and password.
+    pub async fn create_user(&self, role: &str) -> (String, String, String) {
+        let email = format!("{role}-{}@annuaire.test", uuid::Uuid::now_v7().simple());
+        let password = format!("{role} password long enough");
+        let response = self
+            .authed(Method::POST, "/v1/users", &self.admin_token().await)
+            .json(&json!({"email": email, "password": password, "role": role}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let user: Value = response.json().await.unwrap();
+        (user["id"].as_str().unwrap().to_owned(), email, password)
+    }
+
+    /// An access token of a fresh user with `role`.
+    pub async fn token_for(&self, role: &str) -> String {
+        let (_, email, password) = self.create_user(role).await;
+        self.tokens(&email, &password).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
     }
 
     pub async fn stop(&self) {

@@ -6,7 +6,7 @@ mod database;
 mod process;
 mod proxy;
 
-pub use app::TestApp;
+pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TEST_KID, TEST_SECRET, TestApp, jwt_key};
 pub use database::{Backend, TestDatabase};
 pub use process::TestProcess;
 

@@ -1,0 +1,115 @@
+//! The one way a route admits callers: `Auth<Policy>` as a handler argument authenticates the
+//! bearer credential (access token or API key) and checks the caller's role against the policy.
+
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use super::secret::{API_KEY_PREFIX, digest};
+use super::{AuthState, Caller, CallerKind};
+use crate::db::{self, Pool, api_keys, users};
+use crate::domain::role::Role;
+use crate::error::ApiError;
+
+/// The roles a route admits.
+pub trait Policy {
+    /// Every role allowed through.
+    const ROLES: &'static [Role];
+}
+
+/// Administrators only.
+pub struct Admins;
+impl Policy for Admins {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// Any authenticated caller.
+pub struct Anyone;
+impl Policy for Anyone {
+    const ROLES: &'static [Role] = &Role::ALL;
+}
+
+/// An authenticated caller whose role the policy `P` admits.
+pub struct Auth<P: Policy> {
+    /// Who is calling.
+    pub caller: Caller,
+    policy: PhantomData<P>,
+}
+
+impl<P: Policy> FromRequest for Auth<P> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = req.app_data::<web::Data<AuthState>>().cloned();
+        let pool = req.app_data::<web::Data<Pool>>().cloned();
+        Box::pin(async move {
+            let (state, pool) = state
+                .zip(pool)
+                .ok_or_else(|| ApiError::internal("authentication state missing"))?;
+            let caller = authenticate(&state, &pool, token?).await?;
+            if P::ROLES.contains(&caller.role) {
+                Ok(Auth {
+                    caller,
+                    policy: PhantomData,
+                })
+            } else {
+                Err(ApiError::Forbidden)
+            }
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthorized("Send `Authorization: Bearer <token>`.".into()))?;
+    let value = value.to_str().unwrap_or_default();
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(token.trim().to_owned())
+        }
+        _ => Err(ApiError::Unauthorized(
+            "The Authorization header must be `Bearer <token>`.".into(),
+        )),
+    }
+}
+
+async fn authenticate(state: &AuthState, pool: &Pool, token: String) -> Result<Caller, ApiError> {
+    let refused = || ApiError::Unauthorized("The credential is invalid, expired or revoked.".into());
+    if token.starts_with(API_KEY_PREFIX) {
+        let key_hash = digest(&token);
+        let now = db::now();
+        let key = db::run(pool, move |conn| api_keys::authenticate(conn, &key_hash, now)).await?;
+        let key = key.ok_or_else(refused)?;
+        return Ok(Caller {
+            role: key.role.parse().map_err(ApiError::internal)?,
+            id: key.id,
+            kind: CallerKind::ApiKey,
+            organization_id: key.organization_id,
+            email: None,
+            label: Some(key.label),
+        });
+    }
+    let claims = state.tokens.verify(&token).map_err(|e| {
+        tracing::debug!(reason = %e, "access token refused");
+        refused()
+    })?;
+    let user = db::run(pool, move |conn| users::find(conn, &claims.sub)).await?;
+    let user = user
+        .filter(|user| user.active && user.token_generation == claims.generation)
+        .ok_or_else(refused)?;
+    Ok(Caller {
+        role: user.role.parse().map_err(ApiError::internal)?,
+        id: user.id,
+        kind: CallerKind::User,
+        organization_id: user.organization_id,
+        email: Some(user.email),
+        label: None,
+    })
+}

@@ -1,0 +1,93 @@
+//! Identity and access: who is calling, and whether their role may do what they ask.
+
+pub mod accounts;
+pub mod guard;
+pub mod jwt;
+pub mod password;
+pub mod secret;
+pub mod sessions;
+mod throttle;
+
+use chrono::Duration;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::AuthSettings;
+use crate::db::{self, Pool};
+use crate::domain::role::Role;
+pub use throttle::Throttle;
+
+/// Everything authentication needs at request time, built once at start-up.
+pub struct AuthState {
+    /// Issues and verifies access tokens.
+    pub tokens: jwt::TokenService,
+    /// Hashes and verifies passwords, bounded in concurrency.
+    pub hasher: password::Hasher,
+    /// How long a refresh token lives.
+    pub refresh_ttl: Duration,
+    /// Failed-login limits.
+    pub throttle: Throttle,
+}
+
+impl AuthState {
+    /// Builds the state from settings; keys come from the settings or, when none are
+    /// configured, from the database (generated there on first start).
+    pub fn load(settings: &AuthSettings, pool: &Pool) -> anyhow::Result<Self> {
+        let keys = match &settings.jwt_keys {
+            Some(configured) => configured.0.clone(),
+            None => {
+                let mut conn = pool.get()?;
+                db::signing_keys::load_or_generate(&mut conn, db::now())
+                    .map_err(|e| anyhow::anyhow!("cannot load the JWT signing keys: {e}"))?
+            }
+        };
+        let concurrency = match settings.hash_concurrency {
+            0 => password::Hasher::default_concurrency(),
+            n => n.into(),
+        };
+        Ok(AuthState {
+            tokens: jwt::TokenService::new(
+                &keys,
+                &settings.jwt_issuer,
+                &settings.jwt_audience,
+                settings.access_token_ttl,
+            )?,
+            hasher: password::Hasher::new(concurrency),
+            refresh_ttl: Duration::seconds(i64::try_from(settings.refresh_token_ttl)?),
+            throttle: Throttle {
+                max_account_failures: settings.login_max_failures,
+                max_address_failures: settings.login_max_failures_per_address,
+                window: Duration::seconds(i64::try_from(settings.login_window)?),
+            },
+        })
+    }
+}
+
+/// What kind of credential the caller presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallerKind {
+    /// A person, with an access token from `/v1/auth/login`.
+    User,
+    /// A partner portal, with an API key.
+    ApiKey,
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Caller {
+    /// The user's or the API key's id.
+    pub id: String,
+    /// User or API key.
+    pub kind: CallerKind,
+    /// What the caller may do.
+    pub role: Role,
+    /// The organization the caller belongs to, if any.
+    pub organization_id: Option<String>,
+    /// The user's email (users only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The key's label (API keys only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}

@@ -1,0 +1,195 @@
+//! Login, refresh-token rotation with reuse detection, and logout.
+
+use diesel::Connection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AuthState;
+use super::secret::{digest, new_refresh_token};
+use super::throttle::Scopes;
+use crate::db::sessions::SessionRow;
+use crate::db::{self, DbConnection, Pool, sessions, users};
+use crate::domain::identity::normalize_email;
+use crate::error::ApiError;
+
+/// Tokens returned by login and refresh, in OAuth 2 field names (RFC 6749 §5.1).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsImtpZCI6ImdlbmVyYXRlZC0xIn0.eyJzdWIiOiIwMTkzIn0.c2ln",
+    "token_type": "Bearer",
+    "expires_in": 900,
+    "refresh_token": "q3Jx8f0mS0b2xQwH1pD9u7yVZk4aE6nL2tR5sW8cB1o"
+}))]
+pub struct TokenPair {
+    /// A JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// An opaque token for `/v1/auth/refresh`; usable once.
+    pub refresh_token: String,
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized("Invalid email or password.".into())
+}
+
+fn invalid_refresh_token() -> ApiError {
+    ApiError::Unauthorized("The refresh token is invalid, expired or revoked.".into())
+}
+
+/// Checks the password and opens a session. Unknown emails, inactive accounts and wrong
+/// passwords all cost one argon2 verification and get the same answer.
+pub async fn login(
+    state: &AuthState,
+    pool: &Pool,
+    email: &str,
+    password: String,
+    address: &str,
+) -> Result<TokenPair, ApiError> {
+    let email = normalize_email(email);
+    let scopes = Scopes::new(&email, address);
+    let throttle = state.throttle.clone();
+    let (user, scopes) = db::run(pool, move |conn| {
+        if let Some(seconds) = throttle.retry_after(conn, &scopes, db::now())? {
+            return Err(ApiError::TooManyRequests(seconds));
+        }
+        Ok((users::find_by_email(conn, &email)?, scopes))
+    })
+    .await?;
+    let user = user.filter(|user| user.active);
+    let verified = state
+        .hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+        .await?;
+    let throttle = state.throttle.clone();
+    let refresh_ttl = state.refresh_ttl;
+    let opened = db::run(pool, move |conn| match user.filter(|_| verified) {
+        None => {
+            throttle.record_failure(conn, &scopes, db::now())?;
+            Ok(None)
+        }
+        Some(user) => {
+            throttle.record_success(conn, &scopes)?;
+            let family = uuid::Uuid::now_v7().to_string();
+            let refresh_token = open_session(conn, &user.id, &family, refresh_ttl)?;
+            Ok(Some((user.id, user.token_generation, refresh_token)))
+        }
+    })
+    .await?;
+    let (user_id, generation, refresh_token) = opened.ok_or_else(invalid_credentials)?;
+    token_pair(state, &user_id, generation, refresh_token)
+}
+
+/// Exchanges a refresh token for a new pair. The old token stops working; presenting a token
+/// that was already used revokes its whole family, since one of the two holders is a thief.
+pub async fn refresh(state: &AuthState, pool: &Pool, refresh_token: &str) -> Result<TokenPair, ApiError> {
+    let token_hash = digest(refresh_token);
+    let refresh_ttl = state.refresh_ttl;
+    let rotated = db::run(pool, move |conn| {
+        conn.transaction(|conn| rotate(conn, &token_hash, refresh_ttl))
+    })
+    .await?;
+    match rotated {
+        Rotation::Rotated {
+            user_id,
+            generation,
+            refresh_token,
+        } => token_pair(state, &user_id, generation, refresh_token),
+        Rotation::Refused => Err(invalid_refresh_token()),
+    }
+}
+
+/// Ends the session the refresh token belongs to. Unknown tokens are ignored: the outcome the
+/// caller wants, no session for that token, holds either way.
+pub async fn logout(pool: &Pool, refresh_token: &str) -> Result<(), ApiError> {
+    let token_hash = digest(refresh_token);
+    db::run(pool, move |conn| {
+        if let Some(session) = sessions::find_by_hash(conn, &token_hash)? {
+            sessions::revoke_family(conn, &session.family_id, db::now())?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+enum Rotation {
+    Rotated {
+        user_id: String,
+        generation: i32,
+        refresh_token: String,
+    },
+    Refused,
+}
+
+/// Runs in a transaction that commits even when the token is refused, so that a reuse
+/// revocation sticks.
+fn rotate(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    refresh_ttl: chrono::Duration,
+) -> Result<Rotation, ApiError> {
+    let now = db::now();
+    let Some(session) = sessions::find_by_hash(conn, token_hash)? else {
+        return Ok(Rotation::Refused);
+    };
+    if session.revoked_at.is_some() || session.expires_at <= now {
+        return Ok(Rotation::Refused);
+    }
+    if session.used_at.is_some() || !sessions::mark_used(conn, &session.id, now)? {
+        tracing::warn!(family = %session.family_id, "refresh token reused; revoking its session");
+        sessions::revoke_family(conn, &session.family_id, now)?;
+        return Ok(Rotation::Refused);
+    }
+    let Some(user) = users::find(conn, &session.user_id)?.filter(|user| user.active) else {
+        return Ok(Rotation::Refused);
+    };
+    let refresh_token = open_session(conn, &user.id, &session.family_id, refresh_ttl)?;
+    Ok(Rotation::Rotated {
+        user_id: user.id,
+        generation: user.token_generation,
+        refresh_token,
+    })
+}
+
+fn open_session(
+    conn: &mut DbConnection,
+    user_id: &str,
+    family_id: &str,
+    ttl: chrono::Duration,
+) -> Result<String, ApiError> {
+    let token = new_refresh_token();
+    let now = db::now();
+    sessions::insert(
+        conn,
+        &SessionRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            family_id: family_id.to_owned(),
+            user_id: user_id.to_owned(),
+            token_hash: digest(&token),
+            created_at: now,
+            expires_at: now + ttl,
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok(token)
+}
+
+fn token_pair(
+    state: &AuthState,
+    user_id: &str,
+    generation: i32,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
+    Ok(TokenPair {
+        access_token: state
+            .tokens
+            .issue(user_id, generation)
+            .map_err(ApiError::internal)?,
+        token_type: "Bearer",
+        expires_in: state.tokens.ttl_seconds(),
+        refresh_token,
+    })
+}

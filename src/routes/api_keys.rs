@@ -1,0 +1,195 @@
+//! API keys for partner portals. Admins only.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::guard::{Admins, Auth};
+use crate::auth::secret::{API_KEY_SHOWN, digest, new_api_key};
+use crate::db::api_keys::ApiKeyRow;
+use crate::db::{self, Pool, api_keys, users};
+use crate::domain::role::Role;
+use crate::domain::validation::{Violations, text};
+use crate::error::ApiError;
+use crate::http::json::Json;
+use crate::http::pagination::{Page, PageQuery};
+
+/// An API key, without its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKey {
+    /// Stable opaque id.
+    pub id: String,
+    /// The first characters of the key, to tell keys apart.
+    #[schema(example = "annk_Qx3v9a")]
+    pub prefix: String,
+    /// What the key is for.
+    #[schema(example = "ASEPEX portal")]
+    pub label: String,
+    /// What the key may do (normally `partner`).
+    pub role: Role,
+    /// The user the key acts for, if any.
+    pub user_id: Option<String>,
+    /// The organization the key belongs to, if any.
+    pub organization_id: Option<String>,
+    /// The admin who created it.
+    pub created_by: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used (to the minute).
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked; a revoked key is refused at once.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ApiKeyRow> for ApiKey {
+    type Error = ApiError;
+
+    fn try_from(row: ApiKeyRow) -> Result<Self, ApiError> {
+        Ok(ApiKey {
+            role: row.role.parse().map_err(ApiError::internal)?,
+            id: row.id,
+            prefix: row.prefix,
+            label: row.label,
+            user_id: row.user_id,
+            organization_id: row.organization_id,
+            created_by: row.created_by,
+            created_at: row.created_at.and_utc(),
+            last_used_at: row.last_used_at.map(|t| t.and_utc()),
+            revoked_at: row.revoked_at.map(|t| t.and_utc()),
+        })
+    }
+}
+
+/// A new key.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"label": "ASEPEX portal", "role": "partner"}))]
+pub struct CreateApiKey {
+    /// What the key is for, 1 to 100 characters.
+    pub label: String,
+    /// What the key may do; `partner` when omitted.
+    pub role: Option<Role>,
+    /// The user the key acts for.
+    pub user_id: Option<String>,
+    /// The organization the key belongs to.
+    pub organization_id: Option<String>,
+}
+
+/// A key just created: the only time its secret is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    /// The key, to send as `Authorization: Bearer …`. Store it now: it is never shown again.
+    #[schema(example = "annk_Qx3v9a…")]
+    pub key: String,
+    /// The key's record.
+    #[serde(flatten)]
+    pub record: ApiKey,
+}
+
+/// Creates an API key for a partner portal. The response carries the secret, once.
+#[utoipa::path(
+    tag = "api-keys",
+    security(("bearer" = [])),
+    request_body = CreateApiKey,
+    responses(
+        (status = 201, description = "Created; the secret is in `key`", body = CreatedApiKey),
+        (status = 400, description = "Malformed JSON"),
+        (status = 415, description = "The body is not JSON"),
+        (status = 422, description = "Invalid fields (including an unknown user)"),
+    )
+)]
+#[post("/v1/api-keys")]
+pub async fn create_api_key(
+    admin: Auth<Admins>,
+    pool: web::Data<Pool>,
+    body: Json<CreateApiKey>,
+) -> Result<HttpResponse, ApiError> {
+    let CreateApiKey {
+        label,
+        role,
+        user_id,
+        organization_id,
+    } = body.into_inner()?;
+    let mut violations = Violations::default();
+    violations.check("label", text(&label, 1, 100));
+    if let Some(organization) = &organization_id {
+        violations.check("organization_id", text(organization, 1, 64));
+    }
+    violations.finish()?;
+
+    let key = new_api_key();
+    let row = ApiKeyRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        prefix: key[..API_KEY_SHOWN].to_owned(),
+        key_hash: digest(&key),
+        label: label.trim().to_owned(),
+        role: role.unwrap_or(Role::Partner).as_str().to_owned(),
+        user_id,
+        organization_id,
+        created_by: admin.caller.id,
+        created_at: db::now(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    let row = db::run(&pool, move |conn| {
+        if let Some(user_id) = &row.user_id
+            && users::find(conn, user_id)?.is_none()
+        {
+            return Err(ApiError::invalid("user_id", "no such user"));
+        }
+        api_keys::insert(conn, &row)?;
+        Ok(row)
+    })
+    .await?;
+    let record = ApiKey::try_from(row)?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/api-keys/{}", record.id)))
+        .json(CreatedApiKey { key, record }))
+}
+
+/// Lists API keys in creation order, revoked ones included; never their secrets.
+#[utoipa::path(
+    tag = "api-keys",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of keys", body = Page<ApiKey>),
+        (status = 400, description = "Bad limit or cursor"),
+    )
+)]
+#[get("/v1/api-keys")]
+pub async fn list_api_keys(
+    _admin: Auth<Admins>,
+    pool: web::Data<Pool>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = query.validate()?;
+    let (after, fetch) = (page.after.clone(), page.fetch());
+    let rows = db::run(&pool, move |conn| api_keys::list(conn, after.as_deref(), fetch)).await?;
+    let keys: Vec<ApiKey> = rows.into_iter().map(ApiKey::try_from).collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(page.page(keys, |key| key.id.clone(), |key| key)))
+}
+
+/// Revokes a key; it is refused from the next request on. Revoking twice is harmless.
+#[utoipa::path(
+    tag = "api-keys",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The key's id")),
+    responses((status = 204, description = "Revoked"), (status = 404, description = "No such key"))
+)]
+#[delete("/v1/api-keys/{id}")]
+pub async fn revoke_api_key(
+    _admin: Auth<Admins>,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let now = db::now();
+    let found = db::run(&pool, move |conn| api_keys::revoke(conn, &id, now)).await?;
+    if found {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
