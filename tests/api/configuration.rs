@@ -43,6 +43,69 @@ fn migrate_creates_the_sqlite_file_and_its_folder() {
 }
 
 #[test]
+fn cors_origins_must_be_origins() {
+    for bad in ["*", "portal.asepex.sn", "https://asepex.sn/path"] {
+        let (code, stderr) = run_with(&[("ANNUAIRE_CORS_ORIGINS", bad)]);
+        assert_eq!(code, Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("ANNUAIRE_CORS_ORIGINS"), "{stderr}");
+    }
+}
+
+#[test]
+fn jwt_keys_must_be_long_enough_and_are_never_echoed() {
+    let (code, stderr) = run_with(&[("ANNUAIRE_JWT_KEYS", "k1:c2hvcnQ=")]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("ANNUAIRE_JWT_KEYS") && stderr.contains("32 bytes"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn user_create_reads_the_password_from_stdin() {
+    use std::io::Write;
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("a.db").display());
+    let create = |email: &str, password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_annuaire"))
+            .args([
+                "user",
+                "create",
+                "--email",
+                email,
+                "--role",
+                "curator",
+                "--password-stdin",
+            ])
+            .env_clear()
+            .env("ANNUAIRE_DATABASE_URL", &url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = create("Curator@OPTIC.sn", "a curator passphrase");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("curator@optic.sn") && !stdout.contains("passphrase"),
+        "{stdout}"
+    );
+
+    let duplicate = create("curator@optic.sn", "another passphrase");
+    assert!(!duplicate.status.success());
+    let weak = create("weak@optic.sn", "short");
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+}
+
+#[test]
 fn openapi_subcommand_prints_the_document() {
     let output = Command::new(env!("CARGO_BIN_EXE_annuaire"))
         .arg("openapi")

@@ -5,6 +5,7 @@ mod helpers;
 mod access;
 mod compose;
 mod configuration;
+mod cors;
 mod health;
 mod lifecycle;
 mod login;
