@@ -39,6 +39,8 @@ impl Application {
         let pool = open_database(settings)?;
         create_first_admin(settings, &pool)?;
         let auth = web::Data::new(AuthState::load(&settings.auth, &pool)?);
+        let reference =
+            web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
         let state = web::Data::new(pool);
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -47,6 +49,7 @@ impl Application {
                 .openapi(ApiDoc::openapi())
                 .app_data(state.clone())
                 .app_data(auth.clone())
+                .app_data(reference.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)

@@ -26,6 +26,18 @@ impl Policy for Admins {
     const ROLES: &'static [Role] = &[Role::Admin];
 }
 
+/// Those who keep the directory: curators and admins.
+pub struct Curators;
+impl Policy for Curators {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Curator];
+}
+
+/// Staff who may read everything, contacts and history included: admins, curators, agency.
+pub struct Staff;
+impl Policy for Staff {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Curator, Role::Agency];
+}
+
 /// Any authenticated caller.
 pub struct Anyone;
 impl Policy for Anyone {

@@ -91,3 +91,10 @@ pub struct Caller {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+
+impl Caller {
+    /// What this caller may see.
+    pub fn viewer(&self) -> crate::domain::visibility::Viewer {
+        crate::domain::visibility::Viewer::new(self.role)
+    }
+}

@@ -4,8 +4,13 @@
 //! diesel `MultiConnection`; the backend is picked from the URL scheme, never guessed.
 
 pub mod api_keys;
+pub mod audit;
+pub mod items;
 mod migrations;
+pub mod organizations;
 mod pool;
+pub mod programmes;
+pub mod reference;
 pub mod schema;
 pub mod sessions;
 pub mod signing_keys;
@@ -74,6 +79,15 @@ where
     })
     .await
     .map_err(ApiError::internal)?
+}
+
+/// Like [`run`], inside one transaction: everything `work` writes lands, or nothing does.
+pub async fn transaction<T, F>(pool: &Pool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| conn.transaction(work)).await
 }
 
 /// Whether the database answers a query that reads a table within `timeout`. Reading a table

@@ -1,5 +1,13 @@
 //! Domain types, validation rules and pure logic; no HTTP, no SQL.
 
+pub mod checks;
 pub mod identity;
+pub mod items;
+pub mod merge_patch;
+pub mod organization;
+pub mod programme;
+pub mod reference;
 pub mod role;
 pub mod validation;
+pub mod visibility;
+pub mod vocab;

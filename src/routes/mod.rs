@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod auth;
+mod directory;
 mod health;
 mod users;
 
@@ -23,5 +24,58 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::update_user)
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
-        .service(api_keys::revoke_api_key);
+        .service(api_keys::revoke_api_key)
+        .configure(directory_routes);
+}
+
+fn directory_routes(cfg: &mut ServiceConfig) {
+    use directory::{organizations as orgs, programmes, reference, *};
+    cfg.service(reference::taxonomy)
+        .service(reference::countries)
+        .service(reference::languages)
+        .service(reference::certification_schemes)
+        .service(orgs::create_organization)
+        .service(orgs::list_organizations)
+        .service(get_organization)
+        .service(orgs::update_organization)
+        .service(organization_history)
+        .service(orgs::submit_organization)
+        .service(orgs::publish_organization)
+        .service(orgs::unpublish_organization)
+        .service(orgs::archive_organization)
+        .service(orgs::verify_organization)
+        .service(list_capabilities)
+        .service(create_capability)
+        .service(get_capability)
+        .service(update_capability)
+        .service(delete_capability)
+        .service(list_markets)
+        .service(create_market)
+        .service(get_market)
+        .service(update_market)
+        .service(delete_market)
+        .service(list_certifications)
+        .service(create_certification)
+        .service(get_certification)
+        .service(update_certification)
+        .service(delete_certification)
+        .service(list_contacts)
+        .service(create_contact)
+        .service(get_contact)
+        .service(update_contact)
+        .service(delete_contact)
+        .service(list_relationships)
+        .service(create_relationship)
+        .service(get_relationship)
+        .service(update_relationship)
+        .service(delete_relationship)
+        .service(list_participations)
+        .service(create_participation)
+        .service(get_participation)
+        .service(update_participation)
+        .service(delete_participation)
+        .service(programmes::create_programme)
+        .service(programmes::list_programmes)
+        .service(programmes::get_programme)
+        .service(programmes::update_programme);
 }

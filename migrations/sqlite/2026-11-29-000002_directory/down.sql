@@ -1,0 +1,15 @@
+DROP TABLE audit_events;
+DROP TABLE programme_participants;
+DROP TABLE programmes;
+DROP TABLE relationships;
+DROP TABLE contacts;
+DROP TABLE certifications;
+DROP TABLE market_presences;
+DROP TABLE capability_languages;
+DROP TABLE capabilities;
+DROP TABLE registry_identifiers;
+DROP TABLE organizations;
+DROP TABLE taxonomy_terms;
+DROP TABLE certification_schemes;
+DROP TABLE languages;
+DROP TABLE countries;

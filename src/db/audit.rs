@@ -1,0 +1,109 @@
+//! The audit trail: who changed what, when, before and after. Written by the same transaction
+//! as the change it records.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::DbConnection;
+use super::schema::audit_events;
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+/// One change, ready to record.
+pub struct Change<'a> {
+    /// Who made it.
+    pub actor: &'a Caller,
+    /// What kind of record: organization, capability, …
+    pub entity_kind: &'static str,
+    /// The record's id.
+    pub entity_id: &'a str,
+    /// The organization the record belongs to, if any.
+    pub organization_id: Option<&'a str>,
+    /// The programme the record belongs to, if any.
+    pub programme_id: Option<&'a str>,
+    /// created, updated, deleted, published, …
+    pub action: &'a str,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct EventRow {
+    pub position: i64,
+    pub occurred_at: NaiveDateTime,
+    pub actor_id: String,
+    pub actor_kind: String,
+    pub entity_kind: String,
+    pub entity_id: String,
+    pub organization_id: Option<String>,
+    pub programme_id: Option<String>,
+    pub action: String,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+}
+
+/// Records `change` with the states before and after (absent for creations and deletions).
+pub fn record<T: Serialize>(
+    conn: &mut DbConnection,
+    change: Change<'_>,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), ApiError> {
+    let state = |value: Option<&T>| {
+        value
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(ApiError::internal)
+    };
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::occurred_at.eq(super::now()),
+            audit_events::actor_id.eq(&change.actor.id),
+            audit_events::actor_kind.eq(match change.actor.kind {
+                crate::auth::CallerKind::User => "user",
+                crate::auth::CallerKind::ApiKey => "api_key",
+            }),
+            audit_events::entity_kind.eq(change.entity_kind),
+            audit_events::entity_id.eq(change.entity_id),
+            audit_events::organization_id.eq(change.organization_id),
+            audit_events::programme_id.eq(change.programme_id),
+            audit_events::action.eq(change.action),
+            audit_events::before_state.eq(state(before)?),
+            audit_events::after_state.eq(state(after)?),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The events of an organization and its records, oldest first, after `after`.
+pub fn of_organization(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, ApiError> {
+    Ok(audit_events::table
+        .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::position.gt(after.unwrap_or(0)))
+        .order(audit_events::position)
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+/// The events of a programme and its participants, oldest first, after `after`.
+pub fn of_programme(
+    conn: &mut DbConnection,
+    programme_id: &str,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, ApiError> {
+    Ok(audit_events::table
+        .filter(audit_events::programme_id.eq(programme_id))
+        .filter(audit_events::position.gt(after.unwrap_or(0)))
+        .order(audit_events::position)
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}

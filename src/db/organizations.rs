@@ -1,0 +1,294 @@
+//! Organizations and their registry identifiers.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::audit::{self, Change};
+use super::schema::{organizations, registry_identifiers};
+use super::{DbConnection, now};
+use crate::auth::Caller;
+use crate::domain::organization::{Bilingual, Organization, OrganizationFields, RegistryId, Verification};
+use crate::domain::vocab::Status;
+use crate::error::ApiError;
+
+/// The audit name of organizations.
+pub const KIND: &str = "organization";
+
+#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organizations, treat_none_as_null = true)]
+struct Row {
+    id: String,
+    slug: String,
+    kind: String,
+    name: String,
+    acronym: Option<String>,
+    legal_name: Option<String>,
+    description_fr: Option<String>,
+    description_en: Option<String>,
+    country: String,
+    region: Option<String>,
+    city: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    founded_year: Option<i32>,
+    employees: Option<i32>,
+    status: String,
+    is_sample: bool,
+    internal_notes: Option<String>,
+    verified_at: Option<NaiveDateTime>,
+    verified_by: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl Row {
+    fn from_domain(org: &Organization) -> Self {
+        let f = &org.fields;
+        let description = f.description.clone().unwrap_or_default();
+        Row {
+            id: org.id.clone(),
+            slug: org.slug.clone(),
+            kind: f.kind.as_str().to_owned(),
+            name: f.name.clone(),
+            acronym: f.acronym.clone(),
+            legal_name: f.legal_name.clone(),
+            description_fr: description.fr,
+            description_en: description.en,
+            country: f.country.clone(),
+            region: f.region.clone(),
+            city: f.city.clone(),
+            website: f.website.clone(),
+            email: f.email.clone(),
+            phone: f.phone.clone(),
+            founded_year: f.founded_year,
+            employees: f.employees,
+            status: org.status.as_str().to_owned(),
+            is_sample: f.is_sample,
+            internal_notes: f.internal_notes.clone(),
+            verified_at: org.verification.as_ref().map(|v| v.verified_at.naive_utc()),
+            verified_by: org.verification.as_ref().and_then(|v| v.verified_by.clone()),
+            version: org.version,
+            created_at: org.created_at.naive_utc(),
+            updated_at: org.updated_at.naive_utc(),
+        }
+    }
+
+    fn into_domain(self, registry_ids: Vec<RegistryId>) -> Result<Organization, ApiError> {
+        let description =
+            (self.description_fr.is_some() || self.description_en.is_some()).then_some(Bilingual {
+                fr: self.description_fr,
+                en: self.description_en,
+            });
+        Ok(Organization {
+            id: self.id,
+            slug: self.slug,
+            fields: OrganizationFields {
+                kind: self.kind.parse().map_err(ApiError::internal)?,
+                name: self.name,
+                acronym: self.acronym,
+                legal_name: self.legal_name,
+                description,
+                country: self.country,
+                region: self.region,
+                city: self.city,
+                website: self.website,
+                email: self.email,
+                phone: self.phone,
+                founded_year: self.founded_year,
+                employees: self.employees,
+                registry_ids,
+                is_sample: self.is_sample,
+                internal_notes: self.internal_notes,
+            },
+            status: self.status.parse().map_err(ApiError::internal)?,
+            verification: self.verified_at.map(|at| Verification {
+                verified_at: at.and_utc(),
+                verified_by: self.verified_by,
+            }),
+            version: self.version,
+            created_at: self.created_at.and_utc(),
+            updated_at: self.updated_at.and_utc(),
+        })
+    }
+}
+
+/// The organizations with these ids, registry identifiers included, in the order given.
+fn hydrate(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Organization>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let identifiers: Vec<(String, String, String)> = registry_identifiers::table
+        .filter(registry_identifiers::organization_id.eq_any(&ids))
+        .select((
+            registry_identifiers::organization_id,
+            registry_identifiers::scheme,
+            registry_identifiers::value,
+        ))
+        .order((registry_identifiers::scheme, registry_identifiers::value))
+        .load(conn)?;
+    let mut by_org: HashMap<String, Vec<RegistryId>> = HashMap::new();
+    for (organization_id, scheme, value) in identifiers {
+        let scheme = scheme.parse().map_err(ApiError::internal)?;
+        by_org
+            .entry(organization_id)
+            .or_default()
+            .push(RegistryId { scheme, value });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let ids = by_org.remove(&row.id).unwrap_or_default();
+            row.into_domain(ids)
+        })
+        .collect()
+}
+
+/// The organization with this id or slug.
+pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> Result<Option<Organization>, ApiError> {
+    let row: Option<Row> = organizations::table
+        .filter(
+            organizations::id
+                .eq(id_or_slug)
+                .or(organizations::slug.eq(id_or_slug)),
+        )
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(hydrate(conn, row.into_iter().collect())?.pop())
+}
+
+/// One page of organizations in one of `statuses`, in id order, after `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    statuses: &[Status],
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Organization>, ApiError> {
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let mut query = organizations::table
+        .filter(organizations::status.eq_any(statuses))
+        .order(organizations::id)
+        .limit(limit)
+        .select(Row::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(organizations::id.gt(after.to_owned()));
+    }
+    let rows = query.load(conn)?;
+    hydrate(conn, rows)
+}
+
+/// The slug of `name`, with a number appended when another organization has it.
+pub fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, ApiError> {
+    let taken: Vec<String> = organizations::table
+        .filter(
+            organizations::slug
+                .eq(base)
+                .or(organizations::slug.like(format!("{base}-%"))),
+        )
+        .select(organizations::slug)
+        .load(conn)?;
+    let slug = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| base.to_owned());
+    Ok(slug)
+}
+
+/// Stores a new organization and records its creation.
+pub fn insert(conn: &mut DbConnection, org: &Organization, actor: &Caller) -> Result<(), ApiError> {
+    diesel::insert_into(organizations::table)
+        .values(Row::from_domain(org))
+        .execute(conn)?;
+    write_registry_ids(conn, org)?;
+    audit::record(conn, change(org, actor, "created"), None, Some(org))
+}
+
+/// Replaces `before` by `after` if nobody changed it meanwhile (else 412), and records it.
+pub fn save(
+    conn: &mut DbConnection,
+    before: &Organization,
+    after: &Organization,
+    action: &str,
+    actor: &Caller,
+) -> Result<(), ApiError> {
+    let updated = diesel::update(
+        organizations::table
+            .filter(organizations::id.eq(&before.id))
+            .filter(organizations::version.eq(before.version)),
+    )
+    .set(Row::from_domain(after))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if before.fields.registry_ids != after.fields.registry_ids {
+        diesel::delete(
+            registry_identifiers::table.filter(registry_identifiers::organization_id.eq(&after.id)),
+        )
+        .execute(conn)?;
+        write_registry_ids(conn, after)?;
+    }
+    audit::record(conn, change(after, actor, action), Some(before), Some(after))
+}
+
+/// Raises the version of an organization whose records changed, so that its ETag changes.
+pub fn touch(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
+    diesel::update(organizations::table.find(id))
+        .set((
+            organizations::version.eq(organizations::version + 1),
+            organizations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn write_registry_ids(conn: &mut DbConnection, org: &Organization) -> Result<(), ApiError> {
+    for (i, id) in org.fields.registry_ids.iter().enumerate() {
+        diesel::insert_into(registry_identifiers::table)
+            .values((
+                registry_identifiers::organization_id.eq(&org.id),
+                registry_identifiers::scheme.eq(id.scheme.as_str()),
+                registry_identifiers::value.eq(&id.value),
+            ))
+            .execute(conn)
+            .map_err(|e| match e {
+                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::invalid(
+                    format!("registry_ids[{i}].value"),
+                    "is already the identifier of another organization",
+                ),
+                other => other.into(),
+            })?;
+    }
+    Ok(())
+}
+
+fn change<'a>(org: &'a Organization, actor: &'a Caller, action: &'a str) -> Change<'a> {
+    Change {
+        actor,
+        entity_kind: KIND,
+        entity_id: &org.id,
+        organization_id: Some(&org.id),
+        programme_id: None,
+        action,
+    }
+}
+
+/// The status of each of these organizations that exists.
+pub fn statuses(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, Status>, ApiError> {
+    let rows: Vec<(String, String)> = organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::status))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, status)| Ok((id, status.parse().map_err(ApiError::internal)?)))
+        .collect()
+}

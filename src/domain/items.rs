@@ -1,0 +1,374 @@
+//! Records that belong to one organization: export capabilities, market presence,
+//! certifications, contacts and relationships. They share one shape and one set of rules.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::checks;
+use super::identity::check_email;
+use super::organization::Bilingual;
+use super::reference::Reference;
+use super::validation::{Violations, text};
+use super::vocab::{DeliveryMode, MarketKind, ParticipantRole, RelationshipKind};
+use crate::error::ApiError;
+
+/// Most records of one kind an organization may hold.
+pub const MAX_PER_ORGANIZATION: i64 = 200;
+
+/// The editable fields of a kind of record.
+pub trait ItemFields: Serialize + DeserializeOwned + Clone + PartialEq + Send + Sync + 'static {
+    /// The record kind, in the audit trail and the change feed.
+    const KIND: &'static str;
+    /// The last segment of the records' collection path.
+    const PATH: &'static str;
+
+    /// Every rule, all violations at once.
+    fn validate(&self, reference: &Reference) -> Result<(), ApiError>;
+
+    /// Another organization this record points to, which must exist (and be visible).
+    fn linked_organization(&self) -> Option<&str> {
+        None
+    }
+
+    /// A programme this record points to, which must exist.
+    fn linked_programme(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether the record has lapsed on `today` (certificates).
+    fn expired(&self, _today: NaiveDate) -> Option<bool> {
+        None
+    }
+}
+
+/// A record of an organization, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Item<F> {
+    /// Stable opaque id.
+    pub id: String,
+    /// The organization it belongs to.
+    pub organization_id: String,
+    /// The editable fields.
+    #[serde(flatten)]
+    pub fields: F,
+    /// For certifications: whether it has lapsed (it stays listed, but no longer counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired: Option<bool>,
+    /// Raised by every change; the ETag is built from it.
+    pub version: i32,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl<F: ItemFields> Item<F> {
+    /// Fills in the derived fields for display.
+    pub fn derive(mut self) -> Self {
+        self.expired = self.fields.expired(Utc::now().date_naive());
+        self
+    }
+}
+
+/// A working language of a capability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkingLanguage {
+    /// ISO 639-1 code.
+    #[schema(example = "fr")]
+    pub code: String,
+    /// Seats working in this language, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<i32>,
+}
+
+/// An export capability: a service the organization delivers abroad.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "service_code": "bpo.contact_center_inbound",
+    "description": {"fr": "Service client en français pour l'assurance.", "en": "French-language customer service for insurers."},
+    "delivery_modes": ["offshore"],
+    "languages": [{"code": "fr", "seats": 120}, {"code": "wo", "seats": 20}],
+    "capacity_seats": 140,
+    "capacity_as_of": "2026-09-30",
+    "min_engagement_months": 6
+}))]
+pub struct CapabilityFields {
+    /// A code of the service taxonomy.
+    pub service_code: String,
+    /// What exactly is offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Bilingual>,
+    /// How it is delivered; at least one.
+    pub delivery_modes: Vec<DeliveryMode>,
+    /// Working languages (ISO 639-1), with seats per language where known.
+    #[serde(default)]
+    pub languages: Vec<WorkingLanguage>,
+    /// Capacity in seats (contact centres).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_seats: Option<i32>,
+    /// Capacity in full-time equivalents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_fte: Option<i32>,
+    /// The date the capacity figures hold for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_as_of: Option<NaiveDate>,
+    /// Shortest engagement accepted, in months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_engagement_months: Option<i32>,
+}
+
+impl ItemFields for CapabilityFields {
+    const KIND: &'static str = "capability";
+    const PATH: &'static str = "capabilities";
+
+    fn validate(&self, reference: &Reference) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.check("service_code", reference.service(&self.service_code));
+        if let Some(description) = &self.description {
+            description.check("description", 2000, &mut v);
+        }
+        if self.delivery_modes.is_empty() {
+            v.add("delivery_modes", "give at least one delivery mode");
+        }
+        for (i, mode) in self.delivery_modes.iter().enumerate() {
+            if self.delivery_modes[..i].contains(mode) {
+                v.add(&format!("delivery_modes[{i}]"), "appears twice");
+            }
+        }
+        if self.languages.len() > 20 {
+            v.add("languages", "at most 20 languages");
+        }
+        for (i, language) in self.languages.iter().enumerate() {
+            v.check(
+                &format!("languages[{i}].code"),
+                reference.language(&language.code),
+            );
+            if self.languages[..i].iter().any(|l| l.code == language.code) {
+                v.add(&format!("languages[{i}].code"), "appears twice");
+            }
+            if let Some(seats) = language.seats {
+                v.check(&format!("languages[{i}].seats"), checks::count(seats, 100_000));
+            }
+        }
+        for (field, value) in [
+            ("capacity_seats", self.capacity_seats),
+            ("capacity_fte", self.capacity_fte),
+        ] {
+            if let Some(value) = value {
+                v.check(field, checks::count(value, 100_000));
+            }
+        }
+        if let Some(months) = self.min_engagement_months {
+            v.check("min_engagement_months", checks::count(months, 120));
+        }
+        v.finish()
+    }
+}
+
+/// Presence in a foreign market.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"country": "FR", "kind": "served", "since_year": 2015, "reference_clients": 4}))]
+pub struct MarketFields {
+    /// ISO 3166-1 alpha-2 country.
+    pub country: String,
+    /// Served, target or office.
+    pub kind: MarketKind,
+    /// Since when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_year: Option<i32>,
+    /// Clients there that can be named as references.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_clients: Option<i32>,
+}
+
+impl ItemFields for MarketFields {
+    const KIND: &'static str = "market";
+    const PATH: &'static str = "markets";
+
+    fn validate(&self, reference: &Reference) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.check("country", reference.country(&self.country));
+        if let Some(year) = self.since_year {
+            v.check("since_year", checks::year(year));
+        }
+        if let Some(count) = self.reference_clients {
+            v.check("reference_clients", checks::count(count, 100_000));
+        }
+        v.finish()
+    }
+}
+
+/// A certification held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"scheme": "iso_iec_27001", "certificate_number": "IS 712345", "issuer": "Bureau Veritas", "valid_from": "2024-03-02", "valid_until": "2027-03-01"}))]
+pub struct CertificationFields {
+    /// A code from /v1/certification-schemes.
+    pub scheme: String,
+    /// The certificate's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_number: Option<String>,
+    /// Who issued it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// First day of validity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// Last day of validity; after it the certificate is shown as expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<NaiveDate>,
+}
+
+impl ItemFields for CertificationFields {
+    const KIND: &'static str = "certification";
+    const PATH: &'static str = "certifications";
+
+    fn validate(&self, reference: &Reference) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.check("scheme", reference.scheme(&self.scheme));
+        for (field, value) in [
+            ("certificate_number", &self.certificate_number),
+            ("issuer", &self.issuer),
+        ] {
+            if let Some(value) = value {
+                v.check(field, text(value, 1, 200));
+            }
+        }
+        v.check(
+            "valid_until",
+            checks::date_order(self.valid_from, self.valid_until),
+        );
+        v.finish()
+    }
+
+    fn expired(&self, today: NaiveDate) -> Option<bool> {
+        Some(self.valid_until.is_some_and(|until| until < today))
+    }
+}
+
+/// A person to talk to. Personal data: never shown to partners.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Awa Ndiaye", "role_title": "Directrice commerciale", "email": "awa.ndiaye@example.sn", "phone": "+221771234567"}))]
+pub struct ContactFields {
+    /// Full name.
+    pub name: String,
+    /// Position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_title: Option<String>,
+    /// Email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Phone, E.164.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl ItemFields for ContactFields {
+    const KIND: &'static str = "contact";
+    const PATH: &'static str = "contacts";
+
+    fn validate(&self, _reference: &Reference) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.check("name", text(&self.name, 1, 200));
+        if let Some(title) = &self.role_title {
+            v.check("role_title", text(title, 1, 200));
+        }
+        if let Some(email) = &self.email {
+            v.check("email", check_email(email));
+        }
+        if let Some(phone) = &self.phone {
+            v.check("phone", checks::phone(phone));
+        }
+        v.finish()
+    }
+}
+
+/// A relationship from this organization to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "member_of", "target_id": "0193a0a4-7b1e-7c35-9c8e-3f1a2b4c5d6e", "since": "2016-01-01", "source": "OPTIC member list"}))]
+pub struct RelationshipFields {
+    /// How this organization relates to the target.
+    pub kind: RelationshipKind,
+    /// The other organization's id.
+    pub target_id: String,
+    /// Since when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
+    /// Until when, if it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+    /// Where the fact comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl ItemFields for RelationshipFields {
+    const KIND: &'static str = "relationship";
+    const PATH: &'static str = "relationships";
+
+    fn validate(&self, _reference: &Reference) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.check("target_id", text(&self.target_id, 1, 64));
+        v.check("until", checks::date_order(self.since, self.until));
+        if let Some(source) = &self.source {
+            v.check("source", text(source, 1, 500));
+        }
+        v.finish()
+    }
+
+    fn linked_organization(&self) -> Option<&str> {
+        Some(&self.target_id)
+    }
+}
+
+/// An organization's part in a programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"programme_id": "0193a0a4-7b1e-7c35-9c8e-3f1a2b4c5d6e", "role": "partner"}))]
+pub struct ParticipationFields {
+    /// The programme's id.
+    pub programme_id: String,
+    /// The organization's part in it.
+    pub role: ParticipantRole,
+}
+
+impl ItemFields for ParticipationFields {
+    const KIND: &'static str = "participation";
+    const PATH: &'static str = "programmes";
+
+    fn validate(&self, _reference: &Reference) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.check("programme_id", text(&self.programme_id, 1, 64));
+        v.finish()
+    }
+
+    fn linked_programme(&self) -> Option<&str> {
+        Some(&self.programme_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificates_expire_after_their_last_day() {
+        let day = |d| NaiveDate::from_ymd_opt(2027, 3, d).unwrap();
+        let cert = CertificationFields {
+            scheme: "iso_iec_27001".into(),
+            certificate_number: None,
+            issuer: None,
+            valid_from: None,
+            valid_until: Some(day(1)),
+        };
+        assert_eq!(cert.expired(day(1)), Some(false));
+        assert_eq!(cert.expired(day(2)), Some(true));
+    }
+}

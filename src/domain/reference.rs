@@ -1,0 +1,156 @@
+//! The controlled lists, held in memory: they change only with migrations, and every write
+//! checks its codes against them.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A term of the service taxonomy.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaxonomyTerm {
+    /// Stable code, dotted by level, such as `bpo.contact_center_inbound`.
+    #[schema(example = "bpo.contact_center_inbound")]
+    pub code: String,
+    /// The broader term; `null` at the top level.
+    pub parent_code: Option<String>,
+    /// 1 for top-level categories, 2 for services.
+    pub level: i32,
+    /// French label.
+    pub label_fr: String,
+    /// English label.
+    pub label_en: String,
+    /// The ISIC Rev.4 class (or group, at the top level).
+    #[schema(example = "8220")]
+    pub isic_class: String,
+    /// Its ISIC title.
+    pub isic_label: String,
+    /// The EBOPS 2010 service category, so that figures line up with trade statistics.
+    #[schema(example = "SJ35")]
+    pub ebops_code: String,
+    /// Its EBOPS title.
+    pub ebops_label: String,
+}
+
+/// An entry of a coded list (countries, languages, certification schemes).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CodedName {
+    /// The code: ISO 3166-1 alpha-2, ISO 639-1, or the scheme's code.
+    #[schema(example = "SN")]
+    pub code: String,
+    /// French name.
+    #[schema(example = "Sénégal")]
+    pub name_fr: String,
+    /// English name.
+    #[schema(example = "Senegal")]
+    pub name_en: String,
+}
+
+/// Every controlled list.
+#[derive(Debug, Default)]
+pub struct Reference {
+    /// The taxonomy, parents before children.
+    pub taxonomy: Vec<TaxonomyTerm>,
+    /// ISO 3166-1 countries.
+    pub countries: Vec<CodedName>,
+    /// ISO 639-1 languages.
+    pub languages: Vec<CodedName>,
+    /// Certification schemes.
+    pub schemes: Vec<CodedName>,
+    country_codes: HashSet<String>,
+    language_codes: HashSet<String>,
+    scheme_codes: HashMap<String, String>,
+    terms: HashMap<String, usize>,
+}
+
+impl Reference {
+    /// Indexes the lists as loaded from the database.
+    pub fn new(
+        taxonomy: Vec<TaxonomyTerm>,
+        countries: Vec<CodedName>,
+        languages: Vec<CodedName>,
+        schemes: Vec<CodedName>,
+    ) -> Self {
+        Reference {
+            country_codes: countries.iter().map(|c| c.code.clone()).collect(),
+            language_codes: languages.iter().map(|l| l.code.clone()).collect(),
+            scheme_codes: schemes
+                .iter()
+                .map(|s| (s.code.clone(), s.name_en.clone()))
+                .collect(),
+            terms: taxonomy
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.code.clone(), i))
+                .collect(),
+            taxonomy,
+            countries,
+            languages,
+            schemes,
+        }
+    }
+
+    /// Checks an ISO 3166-1 alpha-2 code.
+    pub fn country(&self, code: &str) -> Result<(), String> {
+        known(
+            self.country_codes.contains(code),
+            "an ISO 3166-1 alpha-2 country code such as SN",
+        )
+    }
+
+    /// Checks an ISO 639-1 code.
+    pub fn language(&self, code: &str) -> Result<(), String> {
+        known(
+            self.language_codes.contains(code),
+            "an ISO 639-1 language code such as fr or wo",
+        )
+    }
+
+    /// Checks a certification scheme code.
+    pub fn scheme(&self, code: &str) -> Result<(), String> {
+        known(
+            self.scheme_codes.contains_key(code),
+            "a certification scheme code from /v1/certification-schemes",
+        )
+    }
+
+    /// Checks a taxonomy code (any level).
+    pub fn service(&self, code: &str) -> Result<(), String> {
+        known(self.terms.contains_key(code), "a service code from /v1/taxonomy")
+    }
+
+    /// The display name of a scheme.
+    pub fn scheme_name(&self, code: &str) -> Option<&str> {
+        self.scheme_codes.get(code).map(String::as_str)
+    }
+
+    /// A taxonomy term.
+    pub fn term(&self, code: &str) -> Option<&TaxonomyTerm> {
+        self.terms.get(code).map(|&i| &self.taxonomy[i])
+    }
+
+    /// The code itself and every code below it.
+    pub fn with_descendants(&self, code: &str) -> Vec<String> {
+        let mut codes = vec![code.to_owned()];
+        let mut index = 0;
+        while index < codes.len() {
+            let parent = codes[index].clone();
+            codes.extend(
+                self.taxonomy
+                    .iter()
+                    .filter(|t| t.parent_code.as_deref() == Some(parent.as_str()))
+                    .map(|t| t.code.clone()),
+            );
+            index += 1;
+        }
+        codes
+    }
+}
+
+fn known(found: bool, what: &str) -> Result<(), String> {
+    if found {
+        Ok(())
+    } else {
+        Err(format!("unknown code; expected {what}"))
+    }
+}

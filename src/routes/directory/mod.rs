@@ -1,0 +1,9 @@
+//! The directory: organizations, their records, programmes and the reference lists.
+
+pub mod items;
+pub mod organizations;
+pub mod programmes;
+mod records;
+pub mod reference;
+
+pub use records::*;

@@ -1,0 +1,257 @@
+//! Organizations: create, read, list, change, and move through their lifecycle.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use serde_json::Value;
+
+use crate::auth::guard::{Anyone, Auth, Curators};
+use crate::db::{self, Pool, organizations};
+use crate::domain::checks::slugify;
+use crate::domain::organization::{Action, Organization, OrganizationFields, Verification};
+use crate::domain::reference::Reference;
+use crate::domain::visibility::Viewer;
+use crate::domain::vocab::Status;
+use crate::error::ApiError;
+use crate::http::etag;
+use crate::http::json::Json;
+use crate::http::pagination::{Page, PageQuery};
+
+/// An organization with its ETag.
+pub(super) fn respond(
+    mut response: actix_web::HttpResponseBuilder,
+    org: Organization,
+    viewer: Viewer,
+) -> HttpResponse {
+    response
+        .insert_header(("ETag", etag::tag(org.version, viewer)))
+        .json(org.for_viewer(viewer))
+}
+
+/// The organization `id` (or slug) as `viewer` may see it: a 404 when it does not exist for them.
+pub(super) async fn visible(pool: &Pool, id: String, viewer: Viewer) -> Result<Organization, ApiError> {
+    let org = db::run(pool, move |conn| organizations::find(conn, &id)).await?;
+    org.filter(|org| viewer.sees(org.status))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Creates an organization, as a draft. Curators and admins.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    request_body = OrganizationFields,
+    responses(
+        (status = 201, description = "Created as a draft", body = Organization,
+         headers(("ETag" = String, description = "The version, for If-Match"), ("Location" = String))),
+        (status = 400, description = "Malformed JSON"),
+        (status = 415, description = "The body is not JSON"),
+        (status = 422, description = "Invalid fields, all listed"),
+    )
+)]
+#[post("/v1/organizations")]
+pub async fn create_organization(
+    auth: Auth<Curators>,
+    reference: web::Data<Reference>,
+    pool: web::Data<Pool>,
+    body: Json<OrganizationFields>,
+) -> Result<HttpResponse, ApiError> {
+    let fields = body.into_inner()?;
+    fields.validate(&reference)?;
+    let now = db::now().and_utc();
+    let caller = auth.caller.clone();
+    let org = db::transaction(&pool, move |conn| {
+        let org = Organization {
+            id: uuid::Uuid::now_v7().to_string(),
+            slug: organizations::free_slug(conn, &slugify(&fields.name))?,
+            fields,
+            status: Status::Draft,
+            verification: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        organizations::insert(conn, &org, &caller)?;
+        Ok(org)
+    })
+    .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header(("Location", format!("/v1/organizations/{}", org.id)));
+    Ok(respond(response, org, auth.caller.viewer()))
+}
+
+/// Lists the organizations the caller may see (partners: published ones), a page at a time.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of organizations", body = Page<Organization>),
+        (status = 400, description = "Bad limit or cursor"),
+    )
+)]
+#[get("/v1/organizations")]
+pub async fn list_organizations(
+    auth: Auth<Anyone>,
+    pool: web::Data<Pool>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = query.validate()?;
+    let viewer = auth.caller.viewer();
+    let (after, fetch, statuses) = (page.after.clone(), page.fetch(), viewer.visible_statuses());
+    let rows = db::run(&pool, move |conn| {
+        organizations::list(conn, &statuses, after.as_deref(), fetch)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page.page(rows, |org| org.id.clone(), |org| org.for_viewer(viewer))))
+}
+
+/// Changes an organization with a JSON Merge Patch (RFC 7396) of its fields: absent keeps,
+/// `null` clears, a value replaces. Needs `If-Match` with the ETag last read. Curators and admins.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Id or slug"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body(content = OrganizationFields, description = "Any subset of the fields", content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Changed", body = Organization, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON"),
+        (status = 404, description = "No such organization"),
+        (status = 409, description = "The organization is archived"),
+        (status = 412, description = "Changed since you read it"),
+        (status = 415, description = "The body is not JSON"),
+        (status = 422, description = "Invalid fields, all listed"),
+        (status = 428, description = "If-Match missing"),
+    )
+)]
+#[patch("/v1/organizations/{id}")]
+pub async fn update_organization(
+    auth: Auth<Curators>,
+    req: HttpRequest,
+    reference: web::Data<Reference>,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner()?;
+    let viewer = auth.caller.viewer();
+    let before = visible(&pool, id.into_inner(), viewer).await?;
+    etag::require_match(&req, &etag::tag(before.version, viewer))?;
+    if before.status == Status::Archived {
+        return Err(ApiError::Conflict(
+            "An archived organization cannot be changed.".into(),
+        ));
+    }
+    let fields = crate::domain::merge_patch::apply(&before.fields, patch)?;
+    fields.validate(&reference)?;
+    let after = Organization {
+        fields,
+        version: before.version + 1,
+        updated_at: db::now().and_utc(),
+        ..before.clone()
+    };
+    let caller = auth.caller.clone();
+    let saved = after.clone();
+    db::transaction(&pool, move |conn| {
+        organizations::save(conn, &before, &saved, "updated", &caller)
+    })
+    .await?;
+    Ok(respond(HttpResponse::Ok(), after, viewer))
+}
+
+/// Applies a lifecycle action; `If-Match` is checked when sent.
+async fn transition(
+    auth: Auth<Curators>,
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    id: String,
+    action: Action,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = auth.caller.viewer();
+    let before = visible(&pool, id, viewer).await?;
+    etag::check_match_if_sent(&req, &etag::tag(before.version, viewer))?;
+    let now = db::now().and_utc();
+    let status = action.next_status(before.status)?;
+    let verification = match action {
+        Action::Verify => Some(Verification {
+            verified_at: now,
+            verified_by: Some(auth.caller.id.clone()),
+        }),
+        _ => before.verification.clone(),
+    };
+    let after = Organization {
+        status,
+        verification,
+        version: before.version + 1,
+        updated_at: now,
+        ..before.clone()
+    };
+    let caller = auth.caller.clone();
+    let saved = after.clone();
+    db::transaction(&pool, move |conn| {
+        organizations::save(conn, &before, &saved, action.as_str(), &caller)
+    })
+    .await?;
+    Ok(respond(HttpResponse::Ok(), after, viewer))
+}
+
+/// Declares a lifecycle route: one documented handler per action.
+macro_rules! lifecycle_route {
+    ($handler:ident, $path:literal, $action:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "organizations",
+            security(("bearer" = [])),
+            params(
+                ("id" = String, Path, description = "Id or slug"),
+                ("If-Match" = Option<String>, Header, description = "The ETag last read; checked when sent"),
+            ),
+            responses(
+                (status = 200, description = "Done", body = Organization, headers(("ETag" = String))),
+                (status = 404, description = "No such organization"),
+                (status = 409, description = "Not allowed from the current status"),
+                (status = 412, description = "Changed since you read it"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $handler(
+            auth: Auth<Curators>,
+            req: HttpRequest,
+            pool: web::Data<Pool>,
+            id: web::Path<String>,
+        ) -> Result<HttpResponse, ApiError> {
+            transition(auth, req, pool, id.into_inner(), $action).await
+        }
+    };
+}
+
+lifecycle_route!(
+    submit_organization,
+    "/v1/organizations/{id}/submit",
+    Action::Submit,
+    "Submits a draft for review (draft → in_review). Curators and admins."
+);
+lifecycle_route!(
+    publish_organization,
+    "/v1/organizations/{id}/publish",
+    Action::Publish,
+    "Publishes an organization (draft or in_review → published): partners see it from now on. Curators and admins."
+);
+lifecycle_route!(
+    unpublish_organization,
+    "/v1/organizations/{id}/unpublish",
+    Action::Unpublish,
+    "Withdraws an organization from partners (published → draft). Curators and admins."
+);
+lifecycle_route!(
+    archive_organization,
+    "/v1/organizations/{id}/archive",
+    Action::Archive,
+    "Archives an organization for good; it becomes read-only. Curators and admins."
+);
+lifecycle_route!(
+    verify_organization,
+    "/v1/organizations/{id}/verify",
+    Action::Verify,
+    "Records that a curator checked the organization against its sources now. Curators and admins."
+);

@@ -1,0 +1,228 @@
+//! The routes of each kind of organization record, and the organization's full view.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::items::{item_routes, visible_links, visible_via};
+use super::organizations::visible;
+use crate::auth::guard::{Anyone, Auth, Staff};
+use crate::db::items::{self as stored, ItemStore};
+use crate::db::{self, DbConnection, Pool, audit};
+use crate::domain::items::{
+    CapabilityFields, CertificationFields, ContactFields, Item, MarketFields, ParticipationFields,
+    RelationshipFields,
+};
+use crate::domain::organization::Organization;
+use crate::domain::visibility::Viewer;
+use crate::error::ApiError;
+use crate::http::etag;
+use crate::http::pagination::{Page, PageQuery};
+
+item_routes! {
+    fields: CapabilityFields, tag: "capabilities", readers: Anyone,
+    collection: "/v1/organizations/{id}/capabilities", member: "/v1/organizations/{id}/capabilities/{item_id}",
+    what: "export capabilities",
+    handlers: (list_capabilities, get_capability, create_capability, update_capability, delete_capability),
+}
+
+item_routes! {
+    fields: MarketFields, tag: "markets", readers: Anyone,
+    collection: "/v1/organizations/{id}/markets", member: "/v1/organizations/{id}/markets/{item_id}",
+    what: "market presences",
+    handlers: (list_markets, get_market, create_market, update_market, delete_market),
+}
+
+item_routes! {
+    fields: CertificationFields, tag: "certifications", readers: Anyone,
+    collection: "/v1/organizations/{id}/certifications", member: "/v1/organizations/{id}/certifications/{item_id}",
+    what: "certifications (expired ones stay, marked `expired`)",
+    handlers: (list_certifications, get_certification, create_certification, update_certification, delete_certification),
+}
+
+item_routes! {
+    fields: ContactFields, tag: "contacts", readers: Staff,
+    collection: "/v1/organizations/{id}/contacts", member: "/v1/organizations/{id}/contacts/{item_id}",
+    what: "contact people (personal data: never shown to partners)",
+    handlers: (list_contacts, get_contact, create_contact, update_contact, delete_contact),
+}
+
+item_routes! {
+    fields: RelationshipFields, tag: "relationships", readers: Anyone,
+    collection: "/v1/organizations/{id}/relationships", member: "/v1/organizations/{id}/relationships/{item_id}",
+    what: "relationships to other organizations",
+    handlers: (list_relationships, get_relationship, create_relationship, update_relationship, delete_relationship),
+}
+
+item_routes! {
+    fields: ParticipationFields, tag: "programmes", readers: Anyone,
+    collection: "/v1/organizations/{id}/programmes", member: "/v1/organizations/{id}/programmes/{item_id}",
+    what: "programme participations",
+    handlers: (list_participations, get_participation, create_participation, update_participation, delete_participation),
+}
+
+/// An organization with everything reachable from it that the caller may see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationDetail {
+    /// The organization.
+    #[serde(flatten)]
+    pub organization: Organization,
+    /// Its export capabilities.
+    pub capabilities: Vec<Item<CapabilityFields>>,
+    /// Its market presences.
+    pub markets: Vec<Item<MarketFields>>,
+    /// Its certifications, expired ones marked.
+    pub certifications: Vec<Item<CertificationFields>>,
+    /// Its relationships to other organizations.
+    pub relationships: Vec<Item<RelationshipFields>>,
+    /// Relationships other organizations have to it.
+    pub related_from: Vec<Item<RelationshipFields>>,
+    /// The programmes it takes part in.
+    pub programmes: Vec<Item<ParticipationFields>>,
+}
+
+fn derived<F: ItemStore>(items: Vec<Item<F>>) -> Vec<Item<F>> {
+    items.into_iter().map(Item::derive).collect()
+}
+
+fn detail(
+    conn: &mut DbConnection,
+    organization: Organization,
+    viewer: Viewer,
+) -> Result<OrganizationDetail, ApiError> {
+    let id = organization.id.clone();
+    let outgoing = RelationshipFields::load(conn, &id)?;
+    let outgoing = visible_links(conn, outgoing, viewer)?;
+    let incoming = stored::relationships_to(conn, &id)?;
+    let incoming = visible_via(conn, incoming, viewer, |r| Some(&r.organization_id))?;
+    Ok(OrganizationDetail {
+        capabilities: derived(CapabilityFields::load(conn, &id)?),
+        markets: derived(MarketFields::load(conn, &id)?),
+        certifications: derived(CertificationFields::load(conn, &id)?),
+        relationships: derived(outgoing),
+        related_from: derived(incoming),
+        programmes: derived(ParticipationFields::load(conn, &id)?),
+        organization: organization.for_viewer(viewer),
+    })
+}
+
+/// Reads an organization with its capabilities, markets, certifications, relationships (both
+/// ways) and programmes. Partners get published organizations only (others are 404) and no
+/// internal fields. `If-None-Match` answers 304.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Id or slug"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag you hold"),
+    ),
+    responses(
+        (status = 200, description = "The organization", body = OrganizationDetail, headers(("ETag" = String))),
+        (status = 304, description = "Your copy is current"),
+        (status = 404, description = "No such organization (or not visible to you)"),
+    )
+)]
+#[get("/v1/organizations/{id}")]
+pub async fn get_organization(
+    auth: Auth<Anyone>,
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = auth.caller.viewer();
+    let organization = visible(&pool, id.into_inner(), viewer).await?;
+    let tag = etag::tag(organization.version, viewer);
+    if etag::not_modified(&req, &tag) {
+        return Ok(HttpResponse::NotModified().insert_header(("ETag", tag)).finish());
+    }
+    let detail = db::run(&pool, move |conn| detail(conn, organization, viewer)).await?;
+    Ok(HttpResponse::Ok().insert_header(("ETag", tag)).json(detail))
+}
+
+/// One change in a history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Order of the change; pass the last one as `cursor` for the next page.
+    pub position: i64,
+    /// When it happened.
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    /// Who made it: a user or API key id.
+    pub actor_id: String,
+    /// `user` or `api_key`.
+    pub actor_kind: String,
+    /// organization, capability, market, certification, contact, relationship, participation.
+    pub entity_kind: String,
+    /// The changed record's id.
+    pub entity_id: String,
+    /// created, updated, deleted, submitted, published, unpublished, archived, verified.
+    pub action: String,
+    /// The record before the change (absent on creation).
+    pub before: Option<serde_json::Value>,
+    /// The record after the change (absent on deletion).
+    pub after: Option<serde_json::Value>,
+}
+
+impl TryFrom<audit::EventRow> for HistoryEntry {
+    type Error = ApiError;
+
+    fn try_from(row: audit::EventRow) -> Result<Self, ApiError> {
+        let state = |s: Option<String>| {
+            s.map(|s| serde_json::from_str(&s))
+                .transpose()
+                .map_err(ApiError::internal)
+        };
+        Ok(HistoryEntry {
+            position: row.position,
+            occurred_at: row.occurred_at.and_utc(),
+            actor_id: row.actor_id,
+            actor_kind: row.actor_kind,
+            entity_kind: row.entity_kind,
+            entity_id: row.entity_id,
+            action: row.action,
+            before: state(row.before_state)?,
+            after: state(row.after_state)?,
+        })
+    }
+}
+
+/// The history of an organization and its records, oldest first: who changed what, when,
+/// with the states before and after. Curators, agency and admins.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id or slug"), PageQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = Page<HistoryEntry>),
+        (status = 400, description = "Bad limit or cursor"),
+        (status = 404, description = "No such organization"),
+    )
+)]
+#[get("/v1/organizations/{id}/history")]
+pub async fn organization_history(
+    auth: Auth<Staff>,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = query.validate()?;
+    let after = page
+        .after
+        .as_deref()
+        .map(|cursor| {
+            cursor
+                .parse::<i64>()
+                .map_err(|_| ApiError::BadRequest("cursor is not one this API returned".into()))
+        })
+        .transpose()?;
+    let organization = visible(&pool, id.into_inner(), auth.caller.viewer()).await?;
+    let fetch = page.fetch();
+    let rows = db::run(&pool, move |conn| {
+        audit::of_organization(conn, &organization.id, after, fetch)
+    })
+    .await?;
+    let entries: Vec<HistoryEntry> = rows
+        .into_iter()
+        .map(HistoryEntry::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(HttpResponse::Ok().json(page.page(entries, |e| e.position.to_string(), |e| e)))
+}
