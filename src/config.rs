@@ -35,6 +35,15 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Load sample data (plainly marked as such).
+    Seed {
+        /// About sixty varied sample firms, published, for demonstrations.
+        #[arg(long, required_unless_present = "synthetic")]
+        demo: bool,
+        /// N generated sample firms with their records, fast, for benchmarks.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        synthetic: Option<u64>,
+    },
 }
 
 /// `annuaire user …`
@@ -88,6 +97,10 @@ pub struct Settings {
     #[arg(long, global = true, env = "ANNUAIRE_WORKERS", default_value_t = 0,
           value_parser = clap::value_parser!(u16).range(0..=256))]
     pub workers: u16,
+
+    /// Whether `serve` loads the demonstration firms into a new SQLite database.
+    #[arg(long, global = true, env = "ANNUAIRE_DEMO_DATA", value_enum, default_value_t = DemoData::FirstStart)]
+    pub demo_data: DemoData,
 
     /// Authentication settings.
     #[command(flatten)]
@@ -241,6 +254,15 @@ fn parse_origin(value: &str) -> Result<String, String> {
         ));
     }
     Ok(value.to_owned())
+}
+
+/// When to load the demonstration firms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoData {
+    /// When `serve` creates a SQLite database (the `cargo run` experience); never on PostgreSQL.
+    FirstStart,
+    /// Never; `annuaire seed --demo` loads them on demand.
+    Never,
 }
 
 /// Log line format.

@@ -8,5 +8,6 @@ pub mod error;
 pub mod http;
 pub mod openapi;
 pub mod routes;
+pub mod seed;
 pub mod server;
 pub mod telemetry;

@@ -38,6 +38,10 @@ fn main() -> ExitCode {
             telemetry::init(&settings.log, settings.log_format);
             server::open_database(&settings).map(drop)
         }
+        Command::Seed { demo, synthetic } => {
+            telemetry::init(&settings.log, settings.log_format);
+            seed(&settings, demo, synthetic)
+        }
         Command::Serve => {
             telemetry::init(&settings.log, settings.log_format);
             serve(&settings)
@@ -81,11 +85,35 @@ fn create_user(settings: &Settings, email: &str, role: Role, password_stdin: boo
         (new_password(), true)
     };
     let account = NewAccount::validate(email, password.clone(), role, None).map_err(accounts::describe)?;
-    let pool = server::open_database(settings)?;
+    let (pool, _) = server::open_database(settings)?;
     let user = accounts::create_now(&mut *pool.get()?, account)?;
     println!("created {} ({}) with id {}", user.email, user.role, user.id);
     if generated {
         println!("password (shown once): {password}");
+    }
+    Ok(())
+}
+
+/// `annuaire seed`: sample firms, for demonstrations or benchmarks.
+fn seed(settings: &Settings, demo: bool, synthetic: Option<u64>) -> anyhow::Result<()> {
+    let (pool, _) = server::open_database(settings)?;
+    let mut conn = pool.get()?;
+    if demo {
+        let loaded = annuaire::seed::load_demo(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("loaded {loaded} demonstration firms (sample data)");
+    }
+    if let Some(count) = synthetic {
+        let started = std::time::Instant::now();
+        annuaire::seed::load_synthetic(&mut conn, count, |done| {
+            if done % 20_000 == 0 || done == count {
+                println!("{done}/{count} synthetic firms");
+            }
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "loaded {count} synthetic firms in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

@@ -14,11 +14,12 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{AuthState, accounts};
-use crate::config::Settings;
+use crate::config::{DatabaseUrl, DemoData, Settings};
 use crate::db::{self, Pool};
 use crate::http::fallback::{self, RouteTable};
 use crate::http::{json, problem, request_id};
 use crate::openapi::{ApiDoc, Conventions};
+use crate::seed;
 
 /// How long in-flight requests may take to finish once a shutdown has begun.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
@@ -36,8 +37,9 @@ impl Application {
         settings: &Settings,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<Self> {
-        let pool = open_database(settings)?;
+        let (pool, created) = open_database(settings)?;
         create_first_admin(settings, &pool)?;
+        load_reference_records(settings, &pool, created)?;
         let auth = web::Data::new(AuthState::load(&settings.auth, &pool)?);
         let reference =
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
@@ -96,15 +98,36 @@ impl Application {
     }
 }
 
-/// Opens the pool and brings the schema up to date.
-pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
+/// Opens the pool and brings the schema up to date. Also says whether the database was new.
+pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
     let url = settings.database_url.redacted();
     let pool = db::connect(&settings.database_url, settings.pool_size)
         .with_context(|| format!("cannot open the database {url} (ANNUAIRE_DATABASE_URL)"))?;
     let mut conn = pool.get().context("cannot get a database connection")?;
     let applied = db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
     tracing::info!(database = %url, applied = applied.len(), "database ready");
-    Ok(pool)
+    let created = applied
+        .first()
+        .is_some_and(|first| first.starts_with(db::FIRST_MIGRATION));
+    Ok((pool, created))
+}
+
+/// Loads the sector's reference stakeholders (once), and on a new SQLite database the
+/// demonstration firms, unless settings say otherwise.
+fn load_reference_records(settings: &Settings, pool: &Pool, created: bool) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    if seed::load_stakeholders(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+        tracing::info!("loaded the sector's reference stakeholders");
+    }
+    let sqlite = matches!(settings.database_url, DatabaseUrl::Sqlite(_));
+    if created && sqlite && settings.demo_data == DemoData::FirstStart {
+        let loaded = seed::load_demo(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+        tracing::info!(
+            firms = loaded,
+            "new database: loaded the demonstration firms (sample data, marked is_sample)"
+        );
+    }
+    Ok(())
 }
 
 /// On an empty database, creates the first administrator; a generated password is printed

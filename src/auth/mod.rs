@@ -71,6 +71,8 @@ pub enum CallerKind {
     User,
     /// A partner portal, with an API key.
     ApiKey,
+    /// The service itself, loading reference or sample data.
+    System,
 }
 
 /// The authenticated caller of a request.
@@ -93,6 +95,18 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The service itself, as the author of the records it loads.
+    pub fn system() -> Self {
+        Caller {
+            id: "system".into(),
+            kind: CallerKind::System,
+            role: Role::Admin,
+            organization_id: None,
+            email: None,
+            label: None,
+        }
+    }
+
     /// What this caller may see.
     pub fn viewer(&self) -> crate::domain::visibility::Viewer {
         crate::domain::visibility::Viewer::new(self.role)

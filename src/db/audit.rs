@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::DbConnection;
 use super::schema::audit_events;
-use crate::auth::Caller;
+use crate::auth::{Caller, CallerKind};
 use crate::error::ApiError;
 
 /// One change, ready to record.
@@ -61,8 +61,9 @@ pub fn record<T: Serialize>(
             audit_events::occurred_at.eq(super::now()),
             audit_events::actor_id.eq(&change.actor.id),
             audit_events::actor_kind.eq(match change.actor.kind {
-                crate::auth::CallerKind::User => "user",
-                crate::auth::CallerKind::ApiKey => "api_key",
+                CallerKind::User => "user",
+                CallerKind::ApiKey => "api_key",
+                CallerKind::System => "system",
             }),
             audit_events::entity_kind.eq(change.entity_kind),
             audit_events::entity_id.eq(change.entity_id),

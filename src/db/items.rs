@@ -33,6 +33,8 @@ pub trait ItemStore: ItemFields {
     fn replace(conn: &mut DbConnection, item: &Item<Self>, expected: i32) -> Result<bool, ApiError>;
     /// Deletes the record if it is still at `expected` version.
     fn remove(conn: &mut DbConnection, id: &str, expected: i32) -> Result<bool, ApiError>;
+    /// Stores many records at once, without audit events: for synthetic benchmark data.
+    fn insert_many(conn: &mut DbConnection, items: &[Item<Self>]) -> Result<(), ApiError>;
 }
 
 /// One record of an organization.
@@ -150,6 +152,12 @@ macro_rules! row_store {
                 Ok(updated == 1)
             }
 
+            fn insert_many(conn: &mut DbConnection, items: &[Item<Self>]) -> Result<(), ApiError> {
+                let rows: Vec<$row> = items.iter().map(<$row>::from_item).collect();
+                super::batch_insert!(conn, $table::table, rows)?;
+                <$row>::after_write_many(conn, items)
+            }
+
             fn remove(conn: &mut DbConnection, id: &str, expected: i32) -> Result<bool, ApiError> {
                 let deleted = diesel::delete(
                     $table::table
@@ -176,6 +184,11 @@ trait Row: Sized {
 
     /// Writes child tables after the row.
     fn after_write(_conn: &mut DbConnection, _item: &Item<Self::Fields>) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// Writes child tables after many new rows.
+    fn after_write_many(_conn: &mut DbConnection, _items: &[Item<Self::Fields>]) -> Result<(), ApiError> {
         Ok(())
     }
 }
@@ -303,19 +316,33 @@ impl Row for CapabilityRow {
     fn after_write(conn: &mut DbConnection, item: &Item<CapabilityFields>) -> Result<(), ApiError> {
         diesel::delete(capability_languages::table.filter(capability_languages::capability_id.eq(&item.id)))
             .execute(conn)?;
-        for language in &item.fields.languages {
-            diesel::insert_into(capability_languages::table)
-                .values((
-                    capability_languages::capability_id.eq(&item.id),
-                    capability_languages::language.eq(&language.code),
-                    capability_languages::seats.eq(language.seats),
-                ))
-                .execute(conn)?;
-        }
+        Self::after_write_many(conn, std::slice::from_ref(item))
+    }
+
+    fn after_write_many(conn: &mut DbConnection, items: &[Item<CapabilityFields>]) -> Result<(), ApiError> {
+        let rows: Vec<LanguageRow> = items
+            .iter()
+            .flat_map(|item| {
+                item.fields.languages.iter().map(|language| LanguageRow {
+                    capability_id: &item.id,
+                    language: &language.code,
+                    seats: language.seats,
+                })
+            })
+            .collect();
+        super::batch_insert!(conn, capability_languages::table, rows)?;
         Ok(())
     }
 }
 row_store!(CapabilityFields, capabilities, CapabilityRow);
+
+#[derive(Insertable)]
+#[diesel(table_name = capability_languages)]
+struct LanguageRow<'a> {
+    capability_id: &'a str,
+    language: &'a str,
+    seats: Option<i32>,
+}
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = market_presences, treat_none_as_null = true)]

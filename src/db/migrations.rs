@@ -12,6 +12,9 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 /// at once on one database.
 const MIGRATION_LOCK: i64 = 0x616e_6e75_6169_7265; // "annuaire"
 
+/// The version of the first migration: applying it means the database was new.
+pub const FIRST_MIGRATION: &str = "20261129000001";
+
 type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Applies every pending migration and returns the versions applied.

@@ -23,7 +23,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 
-pub use migrations::run_pending as run_migrations;
+pub use migrations::{FIRST_MIGRATION, run_pending as run_migrations};
 pub use pool::{Pool, PooledConnection, connect};
 
 use crate::error::ApiError;
@@ -55,6 +55,25 @@ impl DbConnection {
         }
     }
 }
+
+/// Inserts many rows in multi-row statements of `CHUNK` rows. Multi-row inserts do not go
+/// through the `MultiConnection` enum, so this picks the concrete connection.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        const CHUNK: usize = 400;
+        let mut written = 0;
+        for chunk in $rows.chunks(CHUNK) {
+            written += match &mut *$conn {
+                $crate::db::DbConnection::Postgresql(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)
+                }
+                $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c),
+            }?;
+        }
+        Ok::<usize, $crate::error::ApiError>(written)
+    }};
+}
+pub(crate) use batch_insert;
 
 /// The current time as stored: UTC, to the microsecond, which both backends keep exactly.
 pub fn now() -> chrono::NaiveDateTime {

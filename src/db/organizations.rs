@@ -292,3 +292,15 @@ pub fn statuses(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String,
         .map(|(id, status)| Ok((id, status.parse().map_err(ApiError::internal)?)))
         .collect()
 }
+
+/// Stores many organizations at once, without audit events: for synthetic benchmark data.
+pub fn insert_many(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(), ApiError> {
+    let rows: Vec<Row> = orgs.iter().map(Row::from_domain).collect();
+    super::batch_insert!(conn, organizations::table, rows)?;
+    Ok(())
+}
+
+/// How many organizations there are.
+pub fn count(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    Ok(organizations::table.count().get_result(conn)?)
+}

@@ -65,6 +65,19 @@ pub struct Item<F> {
 }
 
 impl<F: ItemFields> Item<F> {
+    /// A new record of `organization_id`, at version 1.
+    pub fn new(organization_id: &str, fields: F, now: DateTime<Utc>) -> Self {
+        Item {
+            id: uuid::Uuid::now_v7().to_string(),
+            organization_id: organization_id.to_owned(),
+            fields,
+            expired: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Fills in the derived fields for display.
     pub fn derive(mut self) -> Self {
         self.expired = self.fields.expired(Utc::now().date_naive());

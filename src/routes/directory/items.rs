@@ -149,16 +149,7 @@ pub async fn create<F: ItemStore>(
     let viewer = caller.viewer();
     let org = visible(pool, organization, viewer).await?;
     check_links(pool, &org, &fields).await?;
-    let now = db::now().and_utc();
-    let item = Item {
-        id: uuid::Uuid::now_v7().to_string(),
-        organization_id: org.id,
-        fields,
-        expired: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let item = Item::new(&org.id, fields, db::now().and_utc());
     let stored = item.clone();
     db::transaction(pool, move |conn| items::create(conn, &stored, &caller)).await?;
     let mut response = HttpResponse::Created();

@@ -59,6 +59,8 @@ pub fn settings_for(database: &TestDatabase, extra: &[&str]) -> Settings {
         ADMIN_PASSWORD,
         "--jwt-keys",
         &key,
+        "--demo-data",
+        "never",
     ];
     args.extend_from_slice(extra);
     Cli::parse_from(args).settings

@@ -1,0 +1,53 @@
+//! `annuaire seed --synthetic N`: many sample firms, fast, for benchmarks. Written in large
+//! multi-row inserts without audit events; numbered after the firms already there.
+
+use diesel::Connection;
+
+use super::sample;
+use crate::db::items::ItemStore;
+use crate::db::{DbConnection, organizations};
+use crate::domain::items::{CapabilityFields, CertificationFields, Item, MarketFields};
+use crate::domain::organization::Organization;
+use crate::domain::vocab::Status;
+use crate::error::ApiError;
+
+/// Firms written per transaction.
+const BATCH: u64 = 2_000;
+
+/// Generates and stores `count` published sample firms with their records.
+pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64)) -> Result<(), ApiError> {
+    let now = crate::db::now().and_utc();
+    let start = organizations::count(conn)? as u64 + 1_000;
+    let mut done = 0;
+    while done < count {
+        let size = BATCH.min(count - done);
+        let mut orgs = Vec::with_capacity(size as usize);
+        let (mut capabilities, mut markets, mut certifications) = (Vec::new(), Vec::new(), Vec::new());
+        for n in start + done..start + done + size {
+            let firm = sample::firm(n);
+            let id = uuid::Uuid::now_v7().to_string();
+            capabilities.extend(firm.capabilities.into_iter().map(|f| Item::new(&id, f, now)));
+            markets.extend(firm.markets.into_iter().map(|f| Item::new(&id, f, now)));
+            certifications.extend(firm.certifications.into_iter().map(|f| Item::new(&id, f, now)));
+            orgs.push(Organization {
+                slug: format!("synthetic-{n}"),
+                id,
+                fields: firm.fields,
+                status: Status::Published,
+                verification: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        conn.transaction(|conn| {
+            organizations::insert_many(conn, &orgs)?;
+            CapabilityFields::insert_many(conn, &capabilities)?;
+            MarketFields::insert_many(conn, &markets)?;
+            CertificationFields::insert_many(conn, &certifications)
+        })?;
+        done += size;
+        progress(done);
+    }
+    Ok(())
+}
