@@ -6,6 +6,7 @@ mod access;
 mod compose;
 mod configuration;
 mod cors;
+mod directory;
 mod health;
 mod lifecycle;
 mod login;

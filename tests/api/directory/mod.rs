@@ -1,0 +1,71 @@
+//! The directory: organizations, their records, visibility, concurrency and history.
+
+mod lifecycle;
+mod organizations;
+mod records;
+mod reference;
+mod visibility;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+/// A valid new firm.
+pub fn firm(name: &str) -> Value {
+    json!({
+        "kind": "firm",
+        "name": name,
+        "acronym": "TST",
+        "description": {"fr": "Centre de contacts à Dakar.", "en": "Contact centre in Dakar."},
+        "country": "SN",
+        "city": "Dakar",
+        "website": "https://example.sn",
+        "email": "contact@example.sn",
+        "phone": "+221338890000",
+        "founded_year": 2012,
+        "employees": 180,
+        "registry_ids": [{"scheme": "ninea", "value": "004567890 2G3"}],
+        "internal_notes": "Met at the July 2018 consultation."
+    })
+}
+
+/// Creates an organization as `token`; returns its body.
+pub async fn create_org(app: &TestApp, token: &str, body: &Value) -> Value {
+    let response = app
+        .authed(Method::POST, "/v1/organizations", token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// Posts a lifecycle action; returns the status code.
+pub async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> u16 {
+    let path = format!("/v1/organizations/{id}/{action}");
+    app.authed(Method::POST, &path, token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// A partner API key.
+pub async fn partner_key(app: &TestApp, admin: &str) -> String {
+    let response = app
+        .authed(Method::POST, "/v1/api-keys", admin)
+        .json(&json!({"label": "Portal", "role": "partner"}))
+        .send()
+        .await
+        .unwrap();
+    let created: Value = response.json().await.unwrap();
+    created["key"].as_str().unwrap().to_owned()
+}
+
+/// The ETag of a response.
+pub fn etag(response: &reqwest::Response) -> String {
+    response.headers()["etag"].to_str().unwrap().to_owned()
+}
