@@ -92,19 +92,3 @@ pub fn of_organization(
         .select(EventRow::as_select())
         .load(conn)?)
 }
-
-/// The events of a programme and its participants, oldest first, after `after`.
-pub fn of_programme(
-    conn: &mut DbConnection,
-    programme_id: &str,
-    after: Option<i64>,
-    limit: i64,
-) -> Result<Vec<EventRow>, ApiError> {
-    Ok(audit_events::table
-        .filter(audit_events::programme_id.eq(programme_id))
-        .filter(audit_events::position.gt(after.unwrap_or(0)))
-        .order(audit_events::position)
-        .limit(limit)
-        .select(EventRow::as_select())
-        .load(conn)?)
-}

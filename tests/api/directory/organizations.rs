@@ -271,7 +271,11 @@ backend_test!(only_curators_and_admins_write, |app| {
             .await
             .unwrap();
         assert_eq!(response.status(), 403, "{role}");
-        assert_eq!(crate::directory::act(app, &token, "asepex", "archive").await, 403, "{role}");
+        assert_eq!(
+            crate::directory::act(app, &token, "asepex", "archive").await,
+            403,
+            "{role}"
+        );
     }
     let admin = app.admin_token().await;
     create_org(app, &admin, &firm("By Admin")).await;
