@@ -13,9 +13,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::{AuthState, accounts};
+use crate::auth::{self, AuthState, accounts};
 use crate::config::{DatabaseUrl, DemoData, Settings};
 use crate::db::{self, Pool};
+use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
 use crate::http::{json, problem, request_id};
 use crate::openapi::{ApiDoc, Conventions};
@@ -40,7 +41,9 @@ impl Application {
         let (pool, created) = open_database(settings)?;
         create_first_admin(settings, &pool)?;
         load_reference_records(settings, &pool, created)?;
-        let auth = web::Data::new(AuthState::load(&settings.auth, &pool)?);
+        let keys = auth::signing_keys(&settings.auth, &pool)?;
+        let cursors = web::Data::new(CursorSigner::new(&keys[0].1));
+        let auth = web::Data::new(AuthState::new(&settings.auth, &keys)?);
         let reference =
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
         let state = web::Data::new(pool);
@@ -52,6 +55,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(auth.clone())
                 .app_data(reference.clone())
+                .app_data(cursors.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)

@@ -30,24 +30,15 @@ pub struct AuthState {
 }
 
 impl AuthState {
-    /// Builds the state from settings; keys come from the settings or, when none are
-    /// configured, from the database (generated there on first start).
-    pub fn load(settings: &AuthSettings, pool: &Pool) -> anyhow::Result<Self> {
-        let keys = match &settings.jwt_keys {
-            Some(configured) => configured.0.clone(),
-            None => {
-                let mut conn = pool.get()?;
-                db::signing_keys::load_or_generate(&mut conn, db::now())
-                    .map_err(|e| anyhow::anyhow!("cannot load the JWT signing keys: {e}"))?
-            }
-        };
+    /// Builds the state from settings and the signing keys.
+    pub fn new(settings: &AuthSettings, keys: &[(String, Vec<u8>)]) -> anyhow::Result<Self> {
         let concurrency = match settings.hash_concurrency {
             0 => password::Hasher::default_concurrency(),
             n => n.into(),
         };
         Ok(AuthState {
             tokens: jwt::TokenService::new(
-                &keys,
+                keys,
                 &settings.jwt_issuer,
                 &settings.jwt_audience,
                 settings.access_token_ttl,
@@ -60,6 +51,19 @@ impl AuthState {
                 window: Duration::seconds(i64::try_from(settings.login_window)?),
             },
         })
+    }
+}
+
+/// The JWT signing keys, `(kid, secret)`, the signing one first: from the settings or, when
+/// none are configured, from the database (generated there on first start).
+pub fn signing_keys(settings: &AuthSettings, pool: &Pool) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    match &settings.jwt_keys {
+        Some(configured) => Ok(configured.0.clone()),
+        None => {
+            let mut conn = pool.get()?;
+            db::signing_keys::load_or_generate(&mut conn, db::now())
+                .map_err(|e| anyhow::anyhow!("cannot load the JWT signing keys: {e}"))
+        }
     }
 }
 

@@ -56,7 +56,7 @@ pub fn create<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
         )));
     }
     F::insert(conn, item).map_err(already_recorded)?;
-    organizations::touch(conn, &item.organization_id)?;
+    changed(conn, item)?;
     audit::record(conn, change(item, actor, "created"), None, Some(item))
 }
 
@@ -70,7 +70,7 @@ pub fn update<F: ItemStore>(
     if !F::replace(conn, after, before.version).map_err(already_recorded)? {
         return Err(ApiError::PreconditionFailed);
     }
-    organizations::touch(conn, &after.organization_id)?;
+    changed(conn, after)?;
     audit::record(conn, change(after, actor, "updated"), Some(before), Some(after))
 }
 
@@ -79,8 +79,18 @@ pub fn delete<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
     if !F::remove(conn, &item.id, item.version)? {
         return Err(ApiError::PreconditionFailed);
     }
-    organizations::touch(conn, &item.organization_id)?;
+    changed(conn, item)?;
     audit::record(conn, change(item, actor, "deleted"), Some(item), None)
+}
+
+/// What follows any change to a record: the organization's version rises, and its search
+/// text is recomputed when the record is part of it.
+fn changed<F: ItemFields>(conn: &mut DbConnection, item: &Item<F>) -> Result<(), ApiError> {
+    organizations::touch(conn, &item.organization_id)?;
+    if F::SEARCHED {
+        super::search::refresh(conn, &item.organization_id)?;
+    }
+    Ok(())
 }
 
 fn change<'a, F: ItemFields>(item: &'a Item<F>, actor: &'a Caller, action: &'a str) -> Change<'a> {

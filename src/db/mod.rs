@@ -12,6 +12,7 @@ mod pool;
 pub mod programmes;
 pub mod reference;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod signing_keys;
 pub mod throttle;

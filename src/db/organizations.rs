@@ -17,33 +17,33 @@ use crate::error::ApiError;
 /// The audit name of organizations.
 pub const KIND: &str = "organization";
 
-#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organizations, treat_none_as_null = true)]
-struct Row {
-    id: String,
-    slug: String,
-    kind: String,
-    name: String,
-    acronym: Option<String>,
-    legal_name: Option<String>,
-    description_fr: Option<String>,
-    description_en: Option<String>,
-    country: String,
-    region: Option<String>,
-    city: Option<String>,
-    website: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    founded_year: Option<i32>,
-    employees: Option<i32>,
-    status: String,
-    is_sample: bool,
-    internal_notes: Option<String>,
-    verified_at: Option<NaiveDateTime>,
-    verified_by: Option<String>,
-    version: i32,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
+pub(super) struct Row {
+    pub(super) id: String,
+    pub(super) slug: String,
+    pub(super) kind: String,
+    pub(super) name: String,
+    pub(super) acronym: Option<String>,
+    pub(super) legal_name: Option<String>,
+    pub(super) description_fr: Option<String>,
+    pub(super) description_en: Option<String>,
+    pub(super) country: String,
+    pub(super) region: Option<String>,
+    pub(super) city: Option<String>,
+    pub(super) website: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) phone: Option<String>,
+    pub(super) founded_year: Option<i32>,
+    pub(super) employees: Option<i32>,
+    pub(super) status: String,
+    pub(super) is_sample: bool,
+    pub(super) internal_notes: Option<String>,
+    pub(super) verified_at: Option<NaiveDateTime>,
+    pub(super) verified_by: Option<String>,
+    pub(super) version: i32,
+    pub(super) created_at: NaiveDateTime,
+    pub(super) updated_at: NaiveDateTime,
 }
 
 impl Row {
@@ -118,7 +118,7 @@ impl Row {
 }
 
 /// The organizations with these ids, registry identifiers included, in the order given.
-fn hydrate(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Organization>, ApiError> {
+pub(super) fn hydrate(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Organization>, ApiError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let identifiers: Vec<(String, String, String)> = registry_identifiers::table
         .filter(registry_identifiers::organization_id.eq_any(&ids))
@@ -209,6 +209,7 @@ pub fn insert(conn: &mut DbConnection, org: &Organization, actor: &Caller) -> Re
         .values(Row::from_domain(org))
         .execute(conn)?;
     write_registry_ids(conn, org)?;
+    super::search::refresh(conn, &org.id)?;
     audit::record(conn, change(org, actor, "created"), None, Some(org))
 }
 
@@ -236,6 +237,9 @@ pub fn save(
         )
         .execute(conn)?;
         write_registry_ids(conn, after)?;
+    }
+    if before.fields != after.fields {
+        super::search::refresh(conn, &after.id)?;
     }
     audit::record(conn, change(after, actor, action), Some(before), Some(after))
 }

@@ -280,3 +280,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_participants,
     taxonomy_terms
 );
+
+diesel::table! {
+    search_documents (organization_id) {
+        organization_id -> Text,
+        primary_text -> Text,
+        secondary_text -> Text,
+        body_text -> Text,
+    }
+}

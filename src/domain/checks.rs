@@ -119,6 +119,14 @@ pub fn lei(value: &str) -> Result<(), String> {
     if remainder == 1 { Ok(()) } else { invalid() }
 }
 
+/// Text as search compares it: lower case, accents removed.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(fold_accent)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// A URL-safe identifier derived from a name: lower-case ASCII words joined by hyphens.
 pub fn slugify(name: &str) -> String {
     let mut slug = String::new();
@@ -208,5 +216,6 @@ mod tests {
         );
         assert_eq!(slugify("  Téléservices & Co. (Dakar) "), "teleservices-co-dakar");
         assert_eq!(slugify("!!!"), "organization");
+        assert_eq!(fold("Télécom SÉNÉGAL Œuvre"), "telecom senegal oeuvre");
     }
 }

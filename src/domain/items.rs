@@ -23,6 +23,8 @@ pub trait ItemFields: Serialize + DeserializeOwned + Clone + PartialEq + Send + 
     const KIND: &'static str;
     /// The last segment of the records' collection path.
     const PATH: &'static str;
+    /// Whether the record's text is part of what its organization is found by.
+    const SEARCHED: bool = false;
 
     /// Every rule, all violations at once.
     fn validate(&self, reference: &Reference) -> Result<(), ApiError>;
@@ -137,6 +139,7 @@ pub struct CapabilityFields {
 impl ItemFields for CapabilityFields {
     const KIND: &'static str = "capability";
     const PATH: &'static str = "capabilities";
+    const SEARCHED: bool = true;
 
     fn validate(&self, reference: &Reference) -> Result<(), ApiError> {
         let mut v = Violations::default();

@@ -8,6 +8,7 @@ pub mod organization;
 pub mod programme;
 pub mod reference;
 pub mod role;
+pub mod search;
 pub mod validation;
 pub mod visibility;
 pub mod vocab;

@@ -1,8 +1,10 @@
 //! Entity tags from record versions, and the conditional request rules: `If-None-Match` on
 //! reads (304), `If-Match` on writes (412 when stale, 428 when missing).
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
@@ -53,4 +55,25 @@ pub fn check_match_if_sent(req: &HttpRequest, current: &str) -> Result<(), ApiEr
     } else {
         Ok(())
     }
+}
+
+/// A JSON answer whose ETag is a digest of its body (lists, the change feed): a client that
+/// holds the same body gets 304.
+pub fn json_with_digest<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let digest = Sha256::digest(&bytes);
+    let tag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    if not_modified(req, &tag) {
+        return Ok(HttpResponse::NotModified().insert_header(("ETag", tag)).finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", tag))
+        .content_type("application/json")
+        .body(bytes))
 }

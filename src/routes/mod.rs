@@ -29,13 +29,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn directory_routes(cfg: &mut ServiceConfig) {
-    use directory::{organizations as orgs, programmes, reference, *};
+    use directory::{organizations as orgs, programmes, reference, search, *};
     cfg.service(reference::taxonomy)
         .service(reference::countries)
         .service(reference::languages)
         .service(reference::certification_schemes)
         .service(orgs::create_organization)
-        .service(orgs::list_organizations)
+        .service(search::list_organizations)
+        .service(search::organization_facets)
+        .service(search::export_organizations)
         .service(get_organization)
         .service(orgs::update_organization)
         .service(organization_history)

@@ -12,5 +12,6 @@ mod lifecycle;
 mod login;
 mod openapi;
 mod problems;
+mod search;
 mod tokens;
 mod users;

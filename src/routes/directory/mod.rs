@@ -5,5 +5,6 @@ pub mod organizations;
 pub mod programmes;
 mod records;
 pub mod reference;
+pub mod search;
 
 pub use records::*;

@@ -1,9 +1,9 @@
 //! Organizations: create, read, list, change, and move through their lifecycle.
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, patch, post, web};
 use serde_json::Value;
 
-use crate::auth::guard::{Anyone, Auth, Curators};
+use crate::auth::guard::{Auth, Curators};
 use crate::db::{self, Pool, organizations};
 use crate::domain::checks::slugify;
 use crate::domain::organization::{Action, Organization, OrganizationFields, Verification};
@@ -13,7 +13,6 @@ use crate::domain::vocab::Status;
 use crate::error::ApiError;
 use crate::http::etag;
 use crate::http::json::Json;
-use crate::http::pagination::{Page, PageQuery};
 
 /// An organization with its ETag.
 pub(super) fn respond(
@@ -75,32 +74,6 @@ pub async fn create_organization(
     let mut response = HttpResponse::Created();
     response.insert_header(("Location", format!("/v1/organizations/{}", org.id)));
     Ok(respond(response, org, auth.caller.viewer()))
-}
-
-/// Lists the organizations the caller may see (partners: published ones), a page at a time.
-#[utoipa::path(
-    tag = "organizations",
-    security(("bearer" = [])),
-    params(PageQuery),
-    responses(
-        (status = 200, description = "A page of organizations", body = Page<Organization>),
-        (status = 400, description = "Bad limit or cursor"),
-    )
-)]
-#[get("/v1/organizations")]
-pub async fn list_organizations(
-    auth: Auth<Anyone>,
-    pool: web::Data<Pool>,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = query.validate()?;
-    let viewer = auth.caller.viewer();
-    let (after, fetch, statuses) = (page.after.clone(), page.fetch(), viewer.visible_statuses());
-    let rows = db::run(&pool, move |conn| {
-        organizations::list(conn, &statuses, after.as_deref(), fetch)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(page.page(rows, |org| org.id.clone(), |org| org.for_viewer(viewer))))
 }
 
 /// Changes an organization with a JSON Merge Patch (RFC 7396) of its fields: absent keeps,

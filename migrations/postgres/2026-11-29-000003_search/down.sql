@@ -1,0 +1,10 @@
+DROP INDEX audit_events_entity_idx;
+DROP INDEX market_presences_organization_idx;
+DROP INDEX capability_languages_capability_idx;
+DROP INDEX capabilities_fte_idx;
+DROP INDEX capabilities_seats_idx;
+DROP INDEX organizations_country_idx;
+DROP INDEX organizations_updated_idx;
+DROP INDEX organizations_created_idx;
+DROP INDEX organizations_name_idx;
+DROP TABLE search_documents;

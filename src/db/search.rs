@@ -1,0 +1,407 @@
+//! Filtered, searched, sorted and counted lists of organizations. The queries are built as SQL
+//! text with bound values (never interpolated input) because full-text search differs by
+//! backend: PostgreSQL matches a weighted `tsvector` with `to_tsquery`, SQLite an FTS5 table.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Text, Timestamp};
+
+use super::organizations::{self, Row};
+use super::schema::{search_documents, taxonomy_terms};
+use super::{Backend, DbConnection, MultiBackend};
+use crate::domain::items::CapabilityFields;
+use crate::domain::organization::Organization;
+use crate::domain::search::{self, Filters, SampleFilter, SortKey};
+use crate::error::ApiError;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Value {
+    Text(String),
+    Int(i32),
+    Double(f64),
+    Date(NaiveDate),
+    Time(NaiveDateTime),
+    Bool(bool),
+}
+
+/// SQL text and its bound values, in placeholder order.
+struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_owned(),
+            values: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: Value) -> &mut Self {
+        self.values.push(value);
+        let placeholder = format!("${}", self.values.len());
+        self.text.push_str(&placeholder);
+        self
+    }
+
+    fn bind_list(&mut self, values: &[String]) -> &mut Self {
+        self.push("(");
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Value::Text(value.clone()));
+        }
+        self.push(")")
+    }
+
+    fn load<T: QueryableByName<MultiBackend> + 'static>(
+        self,
+        conn: &mut DbConnection,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut query = diesel::sql_query(self.text).into_boxed::<MultiBackend>();
+        for value in self.values {
+            query = match value {
+                Value::Text(v) => query.bind::<Text, _>(v),
+                Value::Int(v) => query.bind::<Integer, _>(v),
+                Value::Double(v) => query.bind::<Double, _>(v),
+                Value::Date(v) => query.bind::<Date, _>(v),
+                Value::Time(v) => query.bind::<Timestamp, _>(v),
+                Value::Bool(v) => query.bind::<Bool, _>(v),
+            };
+        }
+        Ok(query.load(conn)?)
+    }
+}
+
+/// A filter a facet can leave out when counting its own values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Kind,
+    Country,
+    Service,
+    Language,
+    Market,
+    Certification,
+}
+
+fn text_query(backend: Backend, terms: &[String]) -> String {
+    let last = terms.len() - 1;
+    match backend {
+        Backend::Postgres => terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| if i == last { format!("{t}:*") } else { t.clone() })
+            .collect::<Vec<_>>()
+            .join(" & "),
+        Backend::Sqlite => terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if i == last {
+                    format!("\"{t}\"*")
+                } else {
+                    format!("\"{t}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// `FROM` with the full-text joins when searching.
+fn from(sql: &mut Sql, backend: Backend, filters: &Filters) {
+    sql.push(" FROM organizations o");
+    if !filters.terms.is_empty() {
+        sql.push(" JOIN search_documents s ON s.organization_id = o.id");
+        if backend == Backend::Sqlite {
+            sql.push(" JOIN search_fts ON search_fts.rowid = s.rowid");
+        }
+    }
+}
+
+/// The relevance of a row, higher is better, on either backend.
+fn rank(sql: &mut Sql, backend: Backend, filters: &Filters) {
+    if filters.terms.is_empty() {
+        sql.push(match backend {
+            Backend::Postgres => "CAST(0 AS DOUBLE PRECISION)",
+            Backend::Sqlite => "CAST(0 AS REAL)",
+        });
+        return;
+    }
+    match backend {
+        Backend::Postgres => {
+            sql.push("CAST(ts_rank(s.document, to_tsquery('simple', ");
+            sql.bind(Value::Text(text_query(backend, &filters.terms)));
+            sql.push(")) AS DOUBLE PRECISION)")
+        }
+        Backend::Sqlite => sql.push("(0.0 - bm25(search_fts, 10.0, 3.0, 1.0))"),
+    };
+}
+
+/// `WHERE` with every filter but `skip`'s.
+fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>) {
+    let statuses: Vec<String> = f.statuses.iter().map(|s| s.as_str().to_owned()).collect();
+    sql.push(" WHERE o.status IN ").bind_list(&statuses);
+    if !f.terms.is_empty() {
+        match backend {
+            Backend::Postgres => sql.push(" AND s.document @@ to_tsquery('simple', "),
+            Backend::Sqlite => sql.push(" AND search_fts MATCH ("),
+        };
+        sql.bind(Value::Text(text_query(backend, &f.terms))).push(")");
+    }
+    let kinds: Vec<String> = f.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+    for (facet, column, values) in [
+        (Facet::Kind, "o.kind", &kinds),
+        (Facet::Country, "o.country", &f.countries),
+    ] {
+        if !values.is_empty() && skip != Some(facet) {
+            sql.push(&format!(" AND {column} IN ")).bind_list(values);
+        }
+    }
+    if !f.regions.is_empty() {
+        sql.push(" AND o.region IN ").bind_list(&f.regions);
+    }
+    if !f.services.is_empty() && skip != Some(Facet::Service) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.service_code IN ",
+        )
+        .bind_list(&f.services)
+        .push(")");
+    }
+    if !f.languages.is_empty() && skip != Some(Facet::Language) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM capabilities c JOIN capability_languages l ON l.capability_id = c.id \
+             WHERE c.organization_id = o.id AND l.language IN ",
+        )
+        .bind_list(&f.languages)
+        .push(")");
+    }
+    if !f.markets.is_empty() && skip != Some(Facet::Market) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM market_presences m WHERE m.organization_id = o.id \
+             AND m.kind IN ('served', 'target') AND m.country IN ",
+        )
+        .bind_list(&f.markets)
+        .push(")");
+    }
+    if !f.certifications.is_empty() && skip != Some(Facet::Certification) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM certifications x WHERE x.organization_id = o.id AND x.scheme IN ",
+        )
+        .bind_list(&f.certifications);
+        valid_certificates(sql, f);
+        sql.push(")");
+    }
+    for (column, minimum) in [("capacity_seats", f.min_seats), ("capacity_fte", f.min_fte)] {
+        if let Some(minimum) = minimum {
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.{column} >= "
+            ))
+            .bind(Value::Int(minimum))
+            .push(")");
+        }
+    }
+    let bounds = [
+        ("o.employees >= ", f.employees_min),
+        ("o.employees <= ", f.employees_max),
+        ("o.founded_year >= ", f.founded_from),
+        ("o.founded_year <= ", f.founded_to),
+    ];
+    for (condition, bound) in bounds {
+        if let Some(bound) = bound {
+            sql.push(" AND ").push(condition).bind(Value::Int(bound));
+        }
+    }
+    if f.verified_only {
+        sql.push(" AND o.verified_at IS NOT NULL");
+    }
+    match f.sample {
+        Some(SampleFilter::Exclude) => sql.push(" AND o.is_sample = ").bind(Value::Bool(false)),
+        Some(SampleFilter::Only) => sql.push(" AND o.is_sample = ").bind(Value::Bool(true)),
+        _ => sql,
+    };
+    if let Some(since) = f.updated_since {
+        sql.push(" AND o.updated_at >= ").bind(Value::Time(since));
+    }
+}
+
+fn valid_certificates(sql: &mut Sql, f: &Filters) {
+    if !f.include_expired_certifications {
+        sql.push(" AND (x.valid_until IS NULL OR x.valid_until >= ")
+            .bind(Value::Date(search::today()))
+            .push(")");
+    }
+}
+
+/// Where a page starts: the sort value and id of the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Position {
+    pub value: Value,
+    pub id: String,
+}
+
+/// One page of organizations, and the position after its last row when more follow.
+pub fn list(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    sort: SortKey,
+    descending: bool,
+    after: Option<&Position>,
+    limit: i64,
+) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
+    let backend = conn.backend();
+    let mut sql = Sql::new("SELECT o.*, ");
+    rank(&mut sql, backend, filters);
+    sql.push(" AS rank");
+    from(&mut sql, backend, filters);
+    conditions(&mut sql, backend, filters, None);
+    let column = |sql: &mut Sql| match sort {
+        SortKey::Relevance => rank(sql, backend, filters),
+        SortKey::Name => {
+            sql.push("o.name");
+        }
+        SortKey::Created => {
+            sql.push("o.created_at");
+        }
+        SortKey::Updated => {
+            sql.push("o.updated_at");
+        }
+    };
+    let direction = if descending { "DESC" } else { "ASC" };
+    if let Some(after) = after {
+        sql.push(" AND (");
+        column(&mut sql);
+        sql.push(", o.id) ")
+            .push(if descending { "<" } else { ">" })
+            .push(" (");
+        sql.bind(after.value.clone())
+            .push(", ")
+            .bind(Value::Text(after.id.clone()))
+            .push(")");
+    }
+    sql.push(" ORDER BY ");
+    column(&mut sql);
+    sql.push(&format!(" {direction}, o.id {direction} LIMIT "))
+        .bind(Value::Int(limit as i32 + 1));
+    let mut rows: Vec<Ranked> = sql.load(conn)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = match rows.last() {
+        Some(last) if more => Some(Position {
+            value: match sort {
+                SortKey::Relevance => Value::Double(last.rank),
+                SortKey::Name => Value::Text(last.organization.name.clone()),
+                SortKey::Created => Value::Time(last.organization.created_at),
+                SortKey::Updated => Value::Time(last.organization.updated_at),
+            },
+            id: last.organization.id.clone(),
+        }),
+        _ => None,
+    };
+    let organizations = organizations::hydrate(conn, rows.into_iter().map(|r| r.organization).collect())?;
+    Ok((organizations, next))
+}
+
+#[derive(QueryableByName)]
+struct Ranked {
+    #[diesel(embed)]
+    organization: Row,
+    #[diesel(sql_type = Double)]
+    rank: f64,
+}
+
+/// The count of organizations per value of one facet.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName, serde::Serialize, utoipa::ToSchema)]
+pub struct Count {
+    /// The value (a code).
+    #[diesel(sql_type = Text)]
+    pub value: String,
+    /// Organizations matching the other filters with this value.
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+/// Counts per value of `facet`, computed with every filter but the facet's own.
+pub fn facet(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    facet: Facet,
+    leaf_services: bool,
+) -> Result<Vec<Count>, ApiError> {
+    let backend = conn.backend();
+    let (value, joins) = match facet {
+        Facet::Kind => ("o.kind", ""),
+        Facet::Country => ("o.country", ""),
+        Facet::Service if leaf_services => (
+            "c.service_code",
+            " JOIN capabilities c ON c.organization_id = o.id JOIN taxonomy_terms t ON t.code = c.service_code AND t.level = 2",
+        ),
+        Facet::Service => (
+            "COALESCE(t.parent_code, t.code)",
+            " JOIN capabilities c ON c.organization_id = o.id JOIN taxonomy_terms t ON t.code = c.service_code",
+        ),
+        Facet::Language => (
+            "l.language",
+            " JOIN capabilities c ON c.organization_id = o.id JOIN capability_languages l ON l.capability_id = c.id",
+        ),
+        Facet::Market => (
+            "m.country",
+            " JOIN market_presences m ON m.organization_id = o.id AND m.kind IN ('served', 'target')",
+        ),
+        Facet::Certification => ("x.scheme", " JOIN certifications x ON x.organization_id = o.id"),
+    };
+    let mut sql = Sql::new(&format!("SELECT {value} AS value, COUNT(DISTINCT o.id) AS count"));
+    from(&mut sql, backend, filters);
+    sql.push(joins);
+    conditions(&mut sql, backend, filters, Some(facet));
+    if facet == Facet::Certification {
+        valid_certificates(&mut sql, filters);
+    }
+    sql.push(&format!(" GROUP BY {value} ORDER BY count DESC, value ASC"));
+    sql.load(conn)
+}
+
+/// Recomputes the text an organization is found by, after it or its capabilities changed.
+pub fn refresh(conn: &mut DbConnection, organization_id: &str) -> Result<(), ApiError> {
+    let Some(org) = organizations::find(conn, organization_id)? else {
+        return Ok(());
+    };
+    let capabilities = <CapabilityFields as super::items::ItemStore>::load(conn, organization_id)?;
+    let fields: Vec<CapabilityFields> = capabilities.into_iter().map(|c| c.fields).collect();
+    let codes: Vec<&str> = fields.iter().map(|c| c.service_code.as_str()).collect();
+    let labels: Vec<(String, String)> = taxonomy_terms::table
+        .filter(taxonomy_terms::code.eq_any(&codes))
+        .select((taxonomy_terms::label_fr, taxonomy_terms::label_en))
+        .load(conn)?;
+    let document = search::document(&org.fields, &fields, &labels);
+    diesel::delete(search_documents::table.find(organization_id)).execute(conn)?;
+    insert_documents(conn, &[(organization_id.to_owned(), document)])
+}
+
+/// Stores search documents for new organizations.
+pub fn insert_documents(
+    conn: &mut DbConnection,
+    documents: &[(String, (String, String, String))],
+) -> Result<(), ApiError> {
+    let rows: Vec<_> = documents
+        .iter()
+        .map(|(id, (primary, secondary, body))| {
+            (
+                search_documents::organization_id.eq(id),
+                search_documents::primary_text.eq(primary),
+                search_documents::secondary_text.eq(secondary),
+                search_documents::body_text.eq(body),
+            )
+        })
+        .collect();
+    super::batch_insert!(conn, search_documents::table, rows)?;
+    Ok(())
+}

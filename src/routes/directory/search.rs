@@ -1,0 +1,283 @@
+//! Finding organizations: filtered and searched lists, facet counts, and the bulk export.
+
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use futures_util::{StreamExt, stream};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::guard::{Anyone, Auth};
+use crate::db::search::{self as query, Count, Facet, Position};
+use crate::db::{self, Pool};
+use crate::domain::organization::Organization;
+use crate::domain::reference::Reference;
+use crate::domain::search::{ExportFormat, ListQuery, OrganizationQueryParams, Purpose, SortKey};
+use crate::domain::visibility::Viewer;
+use crate::error::ApiError;
+use crate::http::cursor::CursorSigner;
+use crate::http::etag;
+use crate::http::pagination::Page;
+
+/// What a cursor of this list holds: the order it was issued for and where the page ends.
+#[derive(Serialize, Deserialize)]
+struct CursorState {
+    sort: SortKey,
+    descending: bool,
+    after: Position,
+}
+
+fn position(query: &ListQuery, signer: &CursorSigner) -> Result<Option<Position>, ApiError> {
+    let Some(cursor) = &query.cursor else {
+        return Ok(None);
+    };
+    let state: CursorState = signer.decode(cursor)?;
+    if state.sort != query.sort || state.descending != query.descending {
+        return Err(ApiError::BadRequest(
+            "parameter `cursor`: issued for another sort order".into(),
+        ));
+    }
+    Ok(Some(state.after))
+}
+
+/// Lists the organizations the caller may see, filtered, searched and sorted, a page at a time
+/// (keyset pagination: the last page costs what the first does). Partners see published
+/// organizations only. Each item is the organization without its records; read one for them.
+/// The answer carries an ETag: send it back in `If-None-Match` to get 304 when nothing changed.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(OrganizationQueryParams),
+    responses(
+        (status = 200, description = "A page of organizations", body = Page<Organization>, headers(("ETag" = String))),
+        (status = 304, description = "Your copy is current"),
+        (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
+    )
+)]
+#[get("/v1/organizations")]
+pub async fn list_organizations(
+    auth: Auth<Anyone>,
+    req: HttpRequest,
+    reference: web::Data<Reference>,
+    signer: web::Data<CursorSigner>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = auth.caller.viewer();
+    let (query, _) = ListQuery::parse(req.query_string(), &reference, viewer, Purpose::List)?;
+    let after = position(&query, &signer)?;
+    let (sort, descending, limit) = (query.sort, query.descending, query.limit);
+    let filters = query.filters;
+    let (organizations, next) = db::run(&pool, move |conn| {
+        query::list(conn, &filters, sort, descending, after.as_ref(), limit.into())
+    })
+    .await?;
+    let page = Page {
+        items: organizations.into_iter().map(|o| o.for_viewer(viewer)).collect(),
+        next_cursor: next.map(|after| {
+            signer.encode(&CursorState {
+                sort,
+                descending,
+                after,
+            })
+        }),
+    };
+    etag::json_with_digest(&req, &page)
+}
+
+/// Counts per value of each facet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Facets {
+    /// Organizations per kind.
+    pub kind: Vec<Count>,
+    /// Per head-office country.
+    pub country: Vec<Count>,
+    /// Per top-level service category (a firm counts once under each category it offers).
+    pub service_category: Vec<Count>,
+    /// Per service.
+    pub service: Vec<Count>,
+    /// Per working language.
+    pub language: Vec<Count>,
+    /// Per market served or targeted.
+    pub market: Vec<Count>,
+    /// Per certification scheme held (valid ones unless `expired_certifications=include`).
+    pub certification: Vec<Count>,
+}
+
+/// Counts the organizations matching the filters per value of each facet. Each facet's counts
+/// leave out that facet's own filter, so that a portal can show how many results every other
+/// choice would give (multi-select facets). Takes the filters of the list.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(OrganizationQueryParams),
+    responses(
+        (status = 200, description = "Counts per facet value", body = Facets),
+        (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
+    )
+)]
+#[get("/v1/organizations/facets")]
+pub async fn organization_facets(
+    auth: Auth<Anyone>,
+    req: HttpRequest,
+    reference: web::Data<Reference>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, ApiError> {
+    let (query, _) = ListQuery::parse(
+        req.query_string(),
+        &reference,
+        auth.caller.viewer(),
+        Purpose::Facets,
+    )?;
+    let filters = query.filters;
+    let facets = db::run(&pool, move |conn| {
+        Ok(Facets {
+            kind: query::facet(conn, &filters, Facet::Kind, false)?,
+            country: query::facet(conn, &filters, Facet::Country, false)?,
+            service_category: query::facet(conn, &filters, Facet::Service, false)?,
+            service: query::facet(conn, &filters, Facet::Service, true)?,
+            language: query::facet(conn, &filters, Facet::Language, false)?,
+            market: query::facet(conn, &filters, Facet::Market, false)?,
+            certification: query::facet(conn, &filters, Facet::Certification, false)?,
+        })
+    })
+    .await?;
+    etag::json_with_digest(&req, &facets)
+}
+
+/// Rows read per database round trip of an export.
+const EXPORT_BATCH: i64 = 500;
+
+const CSV_COLUMNS: [&str; 16] = [
+    "id",
+    "slug",
+    "kind",
+    "name",
+    "acronym",
+    "country",
+    "region",
+    "city",
+    "website",
+    "email",
+    "phone",
+    "founded_year",
+    "employees",
+    "status",
+    "is_sample",
+    "updated_at",
+];
+
+/// A CSV cell: quoted when needed, and defused when a spreadsheet would run it as a formula.
+fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+fn csv_line(org: &Organization) -> String {
+    let f = &org.fields;
+    let optional = |v: &Option<String>| v.clone().unwrap_or_default();
+    let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
+    let cells = [
+        org.id.clone(),
+        org.slug.clone(),
+        f.kind.as_str().to_owned(),
+        f.name.clone(),
+        optional(&f.acronym),
+        f.country.clone(),
+        optional(&f.region),
+        optional(&f.city),
+        optional(&f.website),
+        optional(&f.email),
+        optional(&f.phone),
+        number(f.founded_year),
+        number(f.employees),
+        org.status.as_str().to_owned(),
+        f.is_sample.to_string(),
+        org.updated_at.to_rfc3339(),
+    ];
+    let mut line = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
+fn render(organizations: Vec<Organization>, format: ExportFormat, viewer: Viewer) -> Result<Bytes, ApiError> {
+    let mut out = String::new();
+    for org in organizations {
+        match format {
+            ExportFormat::Ndjson => {
+                out.push_str(&serde_json::to_string(&org.for_viewer(viewer)).map_err(ApiError::internal)?);
+                out.push('\n');
+            }
+            ExportFormat::Csv => out.push_str(&csv_line(&org)),
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Streams every organization the caller may see, with the list's filters, as NDJSON (one
+/// organization per line) or CSV. Read a batch at a time, so memory stays flat however many
+/// rows there are.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(
+        ("format" = Option<String>, Query, description = "ndjson (default) or csv"),
+        OrganizationQueryParams,
+    ),
+    responses(
+        (status = 200, description = "The organizations", content_type = "application/x-ndjson"),
+        (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
+    )
+)]
+#[get("/v1/organizations/export")]
+pub async fn export_organizations(
+    auth: Auth<Anyone>,
+    req: HttpRequest,
+    reference: web::Data<Reference>,
+    pool: web::Data<Pool>,
+) -> Result<HttpResponse, ApiError> {
+    let viewer = auth.caller.viewer();
+    let (query, format) = ListQuery::parse(req.query_string(), &reference, viewer, Purpose::Export)?;
+    let filters = std::sync::Arc::new(query.filters);
+    let header = match format {
+        ExportFormat::Csv => Some(Bytes::from(CSV_COLUMNS.join(",") + "\n")),
+        ExportFormat::Ndjson => None,
+    };
+    let pool = pool.into_inner();
+    let pages = stream::unfold(Some(None::<Position>), move |state| {
+        let (pool, filters) = (pool.clone(), filters.clone());
+        async move {
+            let after = state?;
+            let fetched = db::run(&pool, move |conn| {
+                query::list(
+                    conn,
+                    &filters,
+                    SortKey::Created,
+                    false,
+                    after.as_ref(),
+                    EXPORT_BATCH,
+                )
+            })
+            .await;
+            match fetched {
+                Ok((organizations, next)) => {
+                    let next_state = next.map(Some);
+                    Some((render(organizations, format, viewer), next_state))
+                }
+                Err(err) => Some((Err(err), None)),
+            }
+        }
+    });
+    let body = stream::iter(header.map(Ok)).chain(pages);
+    let content_type = match format {
+        ExportFormat::Ndjson => "application/x-ndjson",
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+    };
+    Ok(HttpResponse::Ok().content_type(content_type).streaming(body))
+}
