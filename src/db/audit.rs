@@ -92,3 +92,63 @@ pub fn of_organization(
         .select(EventRow::as_select())
         .load(conn)?)
 }
+
+/// A page of the events that concern organizations (the organization or one of its records),
+/// after `after`, in position order.
+pub fn organization_events(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, ApiError> {
+    let rows: Vec<(i64, Option<String>, String)> = audit_events::table
+        .filter(audit_events::position.gt(after))
+        .filter(audit_events::organization_id.is_not_null())
+        .order(audit_events::position)
+        .limit(limit)
+        .select((
+            audit_events::position,
+            audit_events::organization_id,
+            audit_events::action,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, org, action)| org.map(|org| (p, org, action)))
+        .collect())
+}
+
+/// Which of these organizations were ever published.
+pub fn ever_published(conn: &mut DbConnection, organization_ids: &[&str]) -> Result<Vec<String>, ApiError> {
+    Ok(audit_events::table
+        .filter(audit_events::organization_id.eq_any(organization_ids))
+        .filter(audit_events::entity_kind.eq(super::organizations::KIND))
+        .filter(audit_events::action.eq("published"))
+        .select(audit_events::organization_id.assume_not_null())
+        .distinct()
+        .load(conn)?)
+}
+
+/// Records the creation of many organizations at once (synthetic data), without their states.
+pub fn record_created_many(
+    conn: &mut DbConnection,
+    organization_ids: &[String],
+    action: &str,
+) -> Result<(), ApiError> {
+    let now = super::now();
+    let rows: Vec<_> = organization_ids
+        .iter()
+        .map(|id| {
+            (
+                audit_events::occurred_at.eq(now),
+                audit_events::actor_id.eq("system"),
+                audit_events::actor_kind.eq("system"),
+                audit_events::entity_kind.eq(super::organizations::KIND),
+                audit_events::entity_id.eq(id),
+                audit_events::organization_id.eq(Some(id)),
+                audit_events::action.eq(action),
+            )
+        })
+        .collect();
+    super::batch_insert!(conn, audit_events::table, rows)?;
+    Ok(())
+}

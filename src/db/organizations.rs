@@ -159,24 +159,12 @@ pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> Result<Option<Organiza
     Ok(hydrate(conn, row.into_iter().collect())?.pop())
 }
 
-/// One page of organizations in one of `statuses`, in id order, after `after`.
-pub fn list(
-    conn: &mut DbConnection,
-    statuses: &[Status],
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Vec<Organization>, ApiError> {
-    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    let mut query = organizations::table
-        .filter(organizations::status.eq_any(statuses))
-        .order(organizations::id)
-        .limit(limit)
+/// The organizations with these ids that exist.
+pub fn find_many(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Organization>, ApiError> {
+    let rows: Vec<Row> = organizations::table
+        .filter(organizations::id.eq_any(ids))
         .select(Row::as_select())
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(organizations::id.gt(after.to_owned()));
-    }
-    let rows = query.load(conn)?;
+        .load(conn)?;
     hydrate(conn, rows)
 }
 

@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod auth;
+mod changes;
 mod directory;
 mod health;
 mod users;
@@ -37,6 +38,7 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(orgs::create_organization)
         .service(search::list_organizations)
         .service(search::organization_facets)
+        .service(changes::changes)
         .service(search::export_organizations)
         .service(get_organization)
         .service(orgs::update_organization)

@@ -58,7 +58,10 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
             CapabilityFields::insert_many(conn, &capabilities)?;
             MarketFields::insert_many(conn, &markets)?;
             CertificationFields::insert_many(conn, &certifications)?;
-            crate::db::search::insert_documents(conn, &documents)
+            crate::db::search::insert_documents(conn, &documents)?;
+            let ids: Vec<String> = orgs.iter().map(|o| o.id.clone()).collect();
+            crate::db::audit::record_created_many(conn, &ids, "created")?;
+            crate::db::audit::record_created_many(conn, &ids, "published")
         })?;
         done += size;
         progress(done);

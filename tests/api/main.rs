@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod changes;
 mod compose;
 mod configuration;
 mod cors;
