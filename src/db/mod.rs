@@ -110,6 +110,11 @@ where
     run(pool, move |conn| conn.transaction(work)).await
 }
 
+/// Refreshes the query planner's statistics after a bulk load.
+pub fn analyze(conn: &mut DbConnection) -> Result<(), ApiError> {
+    Ok(conn.batch_execute("ANALYZE")?)
+}
+
 /// Whether the database answers a query that reads a table within `timeout`. Reading a table
 /// (not just `SELECT 1`) also catches a SQLite file locked by another process.
 pub async fn ping(pool: &Pool, timeout: Duration) -> Result<(), ApiError> {

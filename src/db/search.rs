@@ -146,7 +146,8 @@ fn rank(sql: &mut Sql, backend: Backend, filters: &Filters) {
     };
 }
 
-/// `WHERE` with every filter but `skip`'s.
+/// `WHERE` with every filter but `skip`'s. Conditions on records are uncorrelated `IN`
+/// subqueries: each runs once, whatever the number of organizations, under any plan.
 fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>) {
     let statuses: Vec<String> = f.statuses.iter().map(|s| s.as_str().to_owned()).collect();
     sql.push(" WHERE o.status IN ").bind_list(&statuses);
@@ -170,40 +171,36 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>)
         sql.push(" AND o.region IN ").bind_list(&f.regions);
     }
     if !f.services.is_empty() && skip != Some(Facet::Service) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.service_code IN ",
-        )
-        .bind_list(&f.services)
-        .push(")");
+        sql.push(" AND o.id IN (SELECT c.organization_id FROM capabilities c WHERE c.service_code IN ")
+            .bind_list(&f.services)
+            .push(")");
     }
     if !f.languages.is_empty() && skip != Some(Facet::Language) {
         sql.push(
-            " AND EXISTS (SELECT 1 FROM capabilities c JOIN capability_languages l ON l.capability_id = c.id \
-             WHERE c.organization_id = o.id AND l.language IN ",
+            " AND o.id IN (SELECT c.organization_id FROM capabilities c \
+             JOIN capability_languages l ON l.capability_id = c.id WHERE l.language IN ",
         )
         .bind_list(&f.languages)
         .push(")");
     }
     if !f.markets.is_empty() && skip != Some(Facet::Market) {
         sql.push(
-            " AND EXISTS (SELECT 1 FROM market_presences m WHERE m.organization_id = o.id \
-             AND m.kind IN ('served', 'target') AND m.country IN ",
+            " AND o.id IN (SELECT m.organization_id FROM market_presences m \
+             WHERE m.kind IN ('served', 'target') AND m.country IN ",
         )
         .bind_list(&f.markets)
         .push(")");
     }
     if !f.certifications.is_empty() && skip != Some(Facet::Certification) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM certifications x WHERE x.organization_id = o.id AND x.scheme IN ",
-        )
-        .bind_list(&f.certifications);
+        sql.push(" AND o.id IN (SELECT x.organization_id FROM certifications x WHERE x.scheme IN ")
+            .bind_list(&f.certifications);
         valid_certificates(sql, f);
         sql.push(")");
     }
     for (column, minimum) in [("capacity_seats", f.min_seats), ("capacity_fte", f.min_fte)] {
         if let Some(minimum) = minimum {
             sql.push(&format!(
-                " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.{column} >= "
+                " AND o.id IN (SELECT c.organization_id FROM capabilities c WHERE c.{column} >= "
             ))
             .bind(Value::Int(minimum))
             .push(")");

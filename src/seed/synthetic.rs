@@ -66,5 +66,6 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
         done += size;
         progress(done);
     }
-    Ok(())
+    // Fresh statistics, so that the query planners see the data as it now is.
+    crate::db::analyze(conn)
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmarks the API over HTTP on synthetic data, on SQLite and PostgreSQL.
+#
+#   scripts/bench.sh [SIZES...]            default: 10000 100000 1000000
+#
+# For each backend and size it builds a fresh database with `annuaire seed --synthetic N`,
+# starts the release binary, drives each scenario with wrk (50 connections, 2 threads,
+# BENCH_SECONDS seconds each, default 10) and prints throughput, p50 and p99 latency, and the
+# server's peak resident memory (VmHWM). Needs wrk (`apt-get install wrk`) and, for
+# PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
+# postgres://root@127.0.0.1:5432/postgres). BENCH_BACKENDS="sqlite postgres" picks backends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=("${@:-10000 100000 1000000}")
+read -r -a SIZES <<< "${SIZES[*]}"
+BACKENDS=(${BENCH_BACKENDS:-sqlite postgres})
+SECONDS_PER_SCENARIO=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-50}
+PG_ADMIN_URL=${BENCH_POSTGRES_URL:-postgres://root@127.0.0.1:5432/postgres}
+PORT=${BENCH_PORT:-18555}
+WORK=$(mktemp -d)
+PASSWORD="benchmark admin password"
+trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+cargo build --release --quiet
+BIN=target/release/annuaire
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+database_url() { # backend size
+  if [ "$1" = sqlite ]; then
+    echo "sqlite://$WORK/bench-$2.db"
+  else
+    local name="annuaire_bench_$2"
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+    echo "${PG_ADMIN_URL%/*}/$name"
+  fi
+}
+
+scenario() { # name path
+  local out
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_SCENARIO}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<< "$out")
+  printf '| %-8s | %9s | %-22s | %9s | %8s | %8s | %6s |\n' "$BACKEND" "$SIZE" "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr); $($BIN --version)"
+echo "wrk: $CONNECTIONS connections, 2 threads, ${SECONDS_PER_SCENARIO} s per scenario"
+echo
+printf '| %-8s | %9s | %-22s | %9s | %8s | %8s | %6s |\n' backend orgs scenario "req/s" p50 p99 non2xx
+echo "|----------|-----------|------------------------|-----------|----------|----------|--------|"
+for BACKEND in "${BACKENDS[@]}"; do
+  for SIZE in "${SIZES[@]}"; do
+    URL=$(database_url "$BACKEND" "$SIZE")
+    export ANNUAIRE_DATABASE_URL="$URL" ANNUAIRE_DEMO_DATA=never ANNUAIRE_LOG=warn \
+      ANNUAIRE_ADMIN_PASSWORD="$PASSWORD" ANNUAIRE_BIND="127.0.0.1:$PORT" ANNUAIRE_ACCESS_TOKEN_TTL=86400 \
+      ANNUAIRE_POOL_SIZE=16
+    SEEDED=$( { /usr/bin/time -f '%e' "$BIN" seed --synthetic "$SIZE" >/dev/null; } 2>&1 | tail -1)
+    "$BIN" serve > "$WORK/server.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+    TOKEN=$(curl -s "http://127.0.0.1:$PORT/v1/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"email\": \"admin@localhost\", \"password\": \"$PASSWORD\"}" | json 'd["access_token"]')
+    first=$(curl -s "http://127.0.0.1:$PORT/v1/organizations?sort=created&order=desc&limit=100" -H "Authorization: Bearer $TOKEN")
+    ID=$(json 'd["items"][0]["id"]' <<< "$first")
+    DEEP=$(json 'd["next_cursor"]' <<< "$first")
+    MIDDLE=$((SIZE))
+    scenario "get by id" "/v1/organizations/$ID"
+    scenario "filtered list" "/v1/organizations?service=bpo&language=fr&country=SN"
+    scenario "full-text search" "/v1/organizations?q=teranga%20cont"
+    scenario "search + 3 filters" "/v1/organizations?q=sahel&service=bpo&language=en&market=FR"
+    scenario "facets" "/v1/organizations/facets?language=wo"
+    scenario "first page" "/v1/organizations?sort=created&order=desc&limit=100"
+    scenario "deep page (cursor)" "/v1/organizations?sort=created&order=desc&limit=100&cursor=$DEEP"
+    scenario "change-feed page" "/v1/changes?after=$MIDDLE&limit=100"
+    PEAK=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+    echo "|          | $SIZE | seeded in ${SEEDED} s; server peak memory $PEAK |"
+  done
+done
