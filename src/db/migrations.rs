@@ -21,7 +21,11 @@ type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError> {
     let versions = |applied: Vec<_>| applied.iter().map(ToString::to_string).collect();
     match conn {
-        DbConnection::Sqlite(conn) => Ok(versions(conn.run_pending_migrations(SQLITE)?)),
+        DbConnection::Sqlite(conn) => {
+            let applied = versions(conn.run_pending_migrations(SQLITE)?);
+            conn.batch_execute(super::pool::SQLITE_OPTIMIZE)?;
+            Ok(applied)
+        }
         DbConnection::Postgresql(conn) => {
             conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
             let applied = conn.run_pending_migrations(POSTGRES).map(versions);

@@ -8,7 +8,7 @@ pub mod audit;
 pub mod items;
 mod migrations;
 pub mod organizations;
-mod pool;
+pub(crate) mod pool;
 pub mod programmes;
 pub mod reference;
 pub mod schema;
@@ -137,6 +137,9 @@ impl From<diesel::result::Error> for ApiError {
             diesel::result::Error::NotFound => ApiError::NotFound,
             diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
                 ApiError::Conflict("A record with the same unique value already exists.".into())
+            }
+            diesel::result::Error::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                ApiError::unavailable(info.message())
             }
             other => ApiError::internal(other),
         }

@@ -25,6 +25,15 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; \
      PRAGMA busy_timeout = 5000;";
 
+/// PostgreSQL connections abandon a statement after this long, so that a burst of expensive
+/// queries cannot hold every connection (the request gets a 503 instead).
+const POSTGRES_SETTINGS: &str = "SET statement_timeout = '10s'";
+
+/// Run once at start-up on SQLite: gathers planner statistics where they are missing or stale
+/// (sampled, so it stays fast on large files). Without them SQLite may drive a filtered list
+/// from the wrong index and take seconds instead of milliseconds.
+pub const SQLITE_OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
+
 /// Opens connections of the backend the URL names.
 #[derive(Debug)]
 pub struct Manager {
@@ -51,7 +60,11 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, PoolError> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => Ok(DbConnection::Postgresql(PgConnection::establish(url)?)),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                conn.batch_execute(POSTGRES_SETTINGS)?;
+                Ok(DbConnection::Postgresql(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;

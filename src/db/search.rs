@@ -12,6 +12,7 @@ use super::{Backend, DbConnection, MultiBackend};
 use crate::domain::items::CapabilityFields;
 use crate::domain::organization::Organization;
 use crate::domain::search::{self, Filters, SampleFilter, SortKey};
+use crate::domain::vocab::Status;
 use crate::error::ApiError;
 
 /// A value bound to a placeholder.
@@ -146,11 +147,25 @@ fn rank(sql: &mut Sql, backend: Backend, filters: &Filters) {
     };
 }
 
-/// `WHERE` with every filter but `skip`'s. Conditions on records are uncorrelated `IN`
-/// subqueries: each runs once, whatever the number of organizations, under any plan.
+/// `WHERE` with every filter but `skip`'s. Conditions on records are correlated `EXISTS`
+/// probes on `organization_id` indexes, so that a sorted page stops after `limit` matches;
+/// SQLite needs its statistics for that plan (see `db::pool`), PostgreSQL picks semi-joins.
 fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>) {
-    let statuses: Vec<String> = f.statuses.iter().map(|s| s.as_str().to_owned()).collect();
-    sql.push(" WHERE o.status IN ").bind_list(&statuses);
+    // For a page (no facet skipped), SQLite would rather drive the query from the index of a
+    // barely selective column (status, country: nearly every firm is Senegalese) and sort
+    // everything; a unary `+` keeps such columns out of index choice, so the sort index drives
+    // and the page stops early. Facets count everything anyway and keep those indexes.
+    let paged = skip.is_none();
+    let column = |name: &str| match backend {
+        Backend::Sqlite if paged => format!("+o.{name}"),
+        _ => format!("o.{name}"),
+    };
+    sql.push(" WHERE 1 = 1");
+    if !paged || f.statuses.len() < Status::ALL.len() {
+        let statuses: Vec<String> = f.statuses.iter().map(|s| s.as_str().to_owned()).collect();
+        sql.push(&format!(" AND {} IN ", column("status")))
+            .bind_list(&statuses);
+    }
     if !f.terms.is_empty() {
         match backend {
             Backend::Postgres => sql.push(" AND s.document @@ to_tsquery('simple', "),
@@ -159,48 +174,50 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>)
         sql.bind(Value::Text(text_query(backend, &f.terms))).push(")");
     }
     let kinds: Vec<String> = f.kinds.iter().map(|k| k.as_str().to_owned()).collect();
-    for (facet, column, values) in [
-        (Facet::Kind, "o.kind", &kinds),
-        (Facet::Country, "o.country", &f.countries),
+    for (facet, name, values) in [
+        (Some(Facet::Kind), "kind", &kinds),
+        (Some(Facet::Country), "country", &f.countries),
+        (None, "region", &f.regions),
     ] {
-        if !values.is_empty() && skip != Some(facet) {
-            sql.push(&format!(" AND {column} IN ")).bind_list(values);
+        if !values.is_empty() && (facet.is_none() || skip != facet) {
+            sql.push(&format!(" AND {} IN ", column(name))).bind_list(values);
         }
     }
-    if !f.regions.is_empty() {
-        sql.push(" AND o.region IN ").bind_list(&f.regions);
-    }
     if !f.services.is_empty() && skip != Some(Facet::Service) {
-        sql.push(" AND o.id IN (SELECT c.organization_id FROM capabilities c WHERE c.service_code IN ")
-            .bind_list(&f.services)
-            .push(")");
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.service_code IN ",
+        )
+        .bind_list(&f.services)
+        .push(")");
     }
     if !f.languages.is_empty() && skip != Some(Facet::Language) {
         sql.push(
-            " AND o.id IN (SELECT c.organization_id FROM capabilities c \
-             JOIN capability_languages l ON l.capability_id = c.id WHERE l.language IN ",
+            " AND EXISTS (SELECT 1 FROM capabilities c JOIN capability_languages l ON l.capability_id = c.id \
+             WHERE c.organization_id = o.id AND l.language IN ",
         )
         .bind_list(&f.languages)
         .push(")");
     }
     if !f.markets.is_empty() && skip != Some(Facet::Market) {
         sql.push(
-            " AND o.id IN (SELECT m.organization_id FROM market_presences m \
-             WHERE m.kind IN ('served', 'target') AND m.country IN ",
+            " AND EXISTS (SELECT 1 FROM market_presences m WHERE m.organization_id = o.id \
+             AND m.kind IN ('served', 'target') AND m.country IN ",
         )
         .bind_list(&f.markets)
         .push(")");
     }
     if !f.certifications.is_empty() && skip != Some(Facet::Certification) {
-        sql.push(" AND o.id IN (SELECT x.organization_id FROM certifications x WHERE x.scheme IN ")
-            .bind_list(&f.certifications);
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM certifications x WHERE x.organization_id = o.id AND x.scheme IN ",
+        )
+        .bind_list(&f.certifications);
         valid_certificates(sql, f);
         sql.push(")");
     }
     for (column, minimum) in [("capacity_seats", f.min_seats), ("capacity_fte", f.min_fte)] {
         if let Some(minimum) = minimum {
             sql.push(&format!(
-                " AND o.id IN (SELECT c.organization_id FROM capabilities c WHERE c.{column} >= "
+                " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.{column} >= "
             ))
             .bind(Value::Int(minimum))
             .push(")");
