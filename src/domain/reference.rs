@@ -59,7 +59,7 @@ pub struct Reference {
     pub schemes: Vec<CodedName>,
     country_codes: HashSet<String>,
     language_codes: HashSet<String>,
-    scheme_codes: HashMap<String, String>,
+    scheme_codes: HashSet<String>,
     terms: HashMap<String, usize>,
 }
 
@@ -74,10 +74,7 @@ impl Reference {
         Reference {
             country_codes: countries.iter().map(|c| c.code.clone()).collect(),
             language_codes: languages.iter().map(|l| l.code.clone()).collect(),
-            scheme_codes: schemes
-                .iter()
-                .map(|s| (s.code.clone(), s.name_en.clone()))
-                .collect(),
+            scheme_codes: schemes.iter().map(|s| s.code.clone()).collect(),
             terms: taxonomy
                 .iter()
                 .enumerate()
@@ -109,7 +106,7 @@ impl Reference {
     /// Checks a certification scheme code.
     pub fn scheme(&self, code: &str) -> Result<(), String> {
         known(
-            self.scheme_codes.contains_key(code),
+            self.scheme_codes.contains(code),
             "a certification scheme code from /v1/certification-schemes",
         )
     }
@@ -117,11 +114,6 @@ impl Reference {
     /// Checks a taxonomy code (any level).
     pub fn service(&self, code: &str) -> Result<(), String> {
         known(self.terms.contains_key(code), "a service code from /v1/taxonomy")
-    }
-
-    /// The display name of a scheme.
-    pub fn scheme_name(&self, code: &str) -> Option<&str> {
-        self.scheme_codes.get(code).map(String::as_str)
     }
 
     /// A taxonomy term.

@@ -59,12 +59,18 @@ backend_test!(partners_see_only_published_records_and_public_fields, |app| {
         let get = async |path: &str| app.authed(Method::GET, path, token).send().await.unwrap();
         // A draft does not exist for partners, nor do its records.
         assert_eq!(get(&format!("/v1/organizations/{draft_id}")).await.status(), 404);
-        assert_eq!(
-            get(&format!("/v1/organizations/{draft_id}/capabilities"))
+        for records in [
+            "capabilities",
+            "markets",
+            "certifications",
+            "relationships",
+            "programmes",
+        ] {
+            let status = get(&format!("/v1/organizations/{draft_id}/{records}"))
                 .await
-                .status(),
-            404
-        );
+                .status();
+            assert_eq!(status, 404, "{records}");
+        }
         let listing: Value = get("/v1/organizations?limit=100").await.json().await.unwrap();
         let items = listing["items"].as_array().unwrap();
         assert!(items.iter().all(|o| o["status"] == "published"));
