@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
@@ -18,9 +19,14 @@ use crate::config::{DatabaseUrl, DemoData, Settings};
 use crate::db::{self, Pool};
 use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
+use crate::http::gate::Gate;
 use crate::http::{json, problem, request_id};
 use crate::openapi::{ApiDoc, Conventions};
 use crate::seed;
+
+/// Facet counts running at once per instance, and how long another may wait for its turn.
+const EXPENSIVE_CONCURRENCY: usize = 2;
+const EXPENSIVE_WAIT: Duration = Duration::from_secs(2);
 
 /// How long in-flight requests may take to finish once a shutdown has begun.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
@@ -43,6 +49,7 @@ impl Application {
         load_reference_records(settings, &pool, created)?;
         let keys = auth::signing_keys(&settings.auth, &pool)?;
         let cursors = web::Data::new(CursorSigner::new(&keys[0].1));
+        let expensive = web::Data::new(Gate::new(EXPENSIVE_CONCURRENCY, EXPENSIVE_WAIT));
         let auth = web::Data::new(AuthState::new(&settings.auth, &keys)?);
         let reference =
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
@@ -56,6 +63,7 @@ impl Application {
                 .app_data(auth.clone())
                 .app_data(reference.clone())
                 .app_data(cursors.clone())
+                .app_data(expensive.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)

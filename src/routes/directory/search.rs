@@ -16,6 +16,7 @@ use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
 use crate::http::cursor::CursorSigner;
 use crate::http::etag;
+use crate::http::gate::Gate;
 use crate::http::pagination::Page;
 
 /// What a cursor of this list holds: the order it was issued for and where the page ends.
@@ -111,6 +112,8 @@ pub struct Facets {
     params(OrganizationQueryParams),
     responses(
         (status = 200, description = "Counts per facet value", body = Facets),
+        (status = 429, description = "Too many facet counts running; retry after Retry-After",
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
     )
 )]
@@ -119,8 +122,10 @@ pub async fn organization_facets(
     auth: Auth<Anyone>,
     req: HttpRequest,
     reference: web::Data<Reference>,
+    gate: web::Data<Gate>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, ApiError> {
+    let _place = gate.enter().await?;
     let (query, _) = ListQuery::parse(
         req.query_string(),
         &reference,
