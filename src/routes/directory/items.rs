@@ -9,6 +9,7 @@ use crate::db::items::{self, ItemStore};
 use crate::db::{self, DbConnection, Pool, organizations};
 use crate::domain::items::Item;
 use crate::domain::merge_patch;
+use crate::domain::organization::Organization;
 use crate::domain::reference::Reference;
 use crate::domain::visibility::Viewer;
 use crate::domain::vocab::Status;
@@ -72,19 +73,22 @@ pub async fn list<F: ItemStore>(
     }))
 }
 
+/// The organization and one of its records, as `viewer` may see them (else 404).
 async fn visible_item<F: ItemStore>(
     pool: &Pool,
     organization: String,
     id: String,
     viewer: Viewer,
-) -> Result<Item<F>, ApiError> {
+) -> Result<(Organization, Item<F>), ApiError> {
     let org = visible(pool, organization, viewer).await?;
+    let organization_id = org.id.clone();
     let found = db::run(pool, move |conn| {
-        let found = items::find::<F>(conn, &org.id, &id)?;
+        let found = items::find::<F>(conn, &organization_id, &id)?;
         visible_links(conn, found.into_iter().collect(), viewer)
     })
     .await?;
-    found.into_iter().next().ok_or(ApiError::NotFound)
+    let item = found.into_iter().next().ok_or(ApiError::NotFound)?;
+    Ok((org, item))
 }
 
 /// One record; `If-None-Match` answers 304.
@@ -96,7 +100,7 @@ pub async fn get<F: ItemStore>(
     id: String,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = caller.viewer();
-    let item = visible_item::<F>(pool, organization, id, viewer).await?;
+    let (_, item) = visible_item::<F>(pool, organization, id, viewer).await?;
     let tag = etag::tag(item.version, viewer);
     if etag::not_modified(req, &tag) {
         return Ok(HttpResponse::NotModified().insert_header(("ETag", tag)).finish());
@@ -108,7 +112,7 @@ pub async fn get<F: ItemStore>(
 /// organization exists and is another one.
 async fn check_links<F: ItemStore>(
     pool: &Pool,
-    organization: &crate::domain::organization::Organization,
+    organization: &Organization,
     fields: &F,
 ) -> Result<(), ApiError> {
     if organization.status == Status::Archived {
@@ -175,11 +179,10 @@ pub async fn update<F: ItemStore>(
     patch: Value,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = caller.viewer();
-    let before = visible_item::<F>(pool, organization.clone(), id, viewer).await?;
+    let (org, before) = visible_item::<F>(pool, organization, id, viewer).await?;
     etag::require_match(req, &etag::tag(before.version, viewer))?;
     let fields = merge_patch::apply(&before.fields, patch)?;
     fields.validate(reference)?;
-    let org = visible(pool, organization, viewer).await?;
     check_links(pool, &org, &fields).await?;
     let after = Item {
         fields,
@@ -200,9 +203,8 @@ pub async fn delete<F: ItemStore>(
     (organization, id): (String, String),
 ) -> Result<HttpResponse, ApiError> {
     let viewer = caller.viewer();
-    let item = visible_item::<F>(pool, organization.clone(), id, viewer).await?;
+    let (org, item) = visible_item::<F>(pool, organization, id, viewer).await?;
     etag::require_match(req, &etag::tag(item.version, viewer))?;
-    let org = visible(pool, organization, viewer).await?;
     if org.status == Status::Archived {
         return Err(ApiError::Conflict(
             "An archived organization cannot be changed.".into(),
