@@ -51,7 +51,8 @@ pub fn to_pretty_json(api: &utoipa::openapi::OpenApi) -> String {
 }
 
 /// What every route shares, applied once instead of repeated in each annotation: the bearer
-/// scheme, 401 and 403 on every secured route, and a problem+json body on every error.
+/// scheme, 401 and 403 on every secured route, 413 on every route with a body, 500 and (for
+/// routes that use the database) 503 everywhere, and a problem+json body on every error.
 pub struct Conventions;
 
 impl Modify for Conventions {
@@ -68,7 +69,9 @@ impl Modify for Conventions {
                     .build(),
             ),
         );
-        for item in api.paths.paths.values_mut() {
+        for (path, item) in api.paths.paths.iter_mut() {
+            // Only liveness answers without the database; everything else can find it away.
+            let uses_database = path != "/healthz";
             let operations = [
                 &mut item.get,
                 &mut item.put,
@@ -78,6 +81,19 @@ impl Modify for Conventions {
             ];
             for operation in operations.into_iter().flatten() {
                 let responses = &mut operation.responses.responses;
+                if operation.request_body.is_some() {
+                    responses
+                        .entry("413".into())
+                        .or_insert_with(|| problem("The body is larger than 256 KiB"));
+                }
+                responses
+                    .entry("500".into())
+                    .or_insert_with(|| problem("The service failed; the request id identifies the fault"));
+                if uses_database {
+                    responses
+                        .entry("503".into())
+                        .or_insert_with(|| problem("The database is not answering; retry later"));
+                }
                 if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     responses
                         .entry("401".into())

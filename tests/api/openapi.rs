@@ -55,3 +55,32 @@ backend_test!(served_document_and_docs_ui, |app| {
     assert_eq!(bundle.status(), 200);
     assert_eq!(app.get("/docs").await.headers()["location"], "/docs/");
 });
+
+#[test]
+fn every_operation_documents_the_errors_it_can_return() {
+    let document = annuaire::openapi::document();
+    let document = serde_json::to_value(&document).unwrap();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let has = |status: &str| responses.contains_key(status);
+            assert!(has("500"), "{method} {path}: 500");
+            assert!(path == "/healthz" || has("503"), "{method} {path}: 503");
+            if operation.get("requestBody").is_some() {
+                assert!(
+                    has("400") && has("413") && has("415") && has("422"),
+                    "{method} {path}: body errors"
+                );
+            }
+            if operation.get("security").is_some() {
+                assert!(has("401") && has("403"), "{method} {path}: auth errors");
+            }
+            for (status, response) in responses.iter().filter(|(s, _)| s.as_str() >= "400") {
+                assert!(
+                    response["content"]["application/problem+json"].is_object(),
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+}
