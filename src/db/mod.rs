@@ -14,6 +14,7 @@ pub mod reference;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod sql;
 pub mod signing_keys;
 pub mod throttle;
 pub mod users;

@@ -2,85 +2,18 @@
 //! text with bound values (never interpolated input) because full-text search differs by
 //! backend: PostgreSQL matches a weighted `tsvector` with `to_tsquery`, SQLite an FTS5 table.
 
-use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Double, Text};
 
 use super::organizations::{self, Row};
 use super::schema::{search_documents, taxonomy_terms};
-use super::{Backend, DbConnection, MultiBackend};
+use super::sql::{Sql, Value};
+use super::{Backend, DbConnection};
 use crate::domain::items::CapabilityFields;
 use crate::domain::organization::Organization;
 use crate::domain::search::{self, Filters, SampleFilter, SortKey};
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
-
-/// A value bound to a placeholder.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Value {
-    Text(String),
-    Int(i32),
-    Double(f64),
-    Date(NaiveDate),
-    Time(NaiveDateTime),
-    Bool(bool),
-}
-
-/// SQL text and its bound values, in placeholder order.
-struct Sql {
-    text: String,
-    values: Vec<Value>,
-}
-
-impl Sql {
-    fn new(text: &str) -> Self {
-        Sql {
-            text: text.to_owned(),
-            values: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind(&mut self, value: Value) -> &mut Self {
-        self.values.push(value);
-        let placeholder = format!("${}", self.values.len());
-        self.text.push_str(&placeholder);
-        self
-    }
-
-    fn bind_list(&mut self, values: &[String]) -> &mut Self {
-        self.push("(");
-        for (i, value) in values.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.bind(Value::Text(value.clone()));
-        }
-        self.push(")")
-    }
-
-    fn load<T: QueryableByName<MultiBackend> + 'static>(
-        self,
-        conn: &mut DbConnection,
-    ) -> Result<Vec<T>, ApiError> {
-        let mut query = diesel::sql_query(self.text).into_boxed::<MultiBackend>();
-        for value in self.values {
-            query = match value {
-                Value::Text(v) => query.bind::<Text, _>(v),
-                Value::Int(v) => query.bind::<Integer, _>(v),
-                Value::Double(v) => query.bind::<Double, _>(v),
-                Value::Date(v) => query.bind::<Date, _>(v),
-                Value::Time(v) => query.bind::<Timestamp, _>(v),
-                Value::Bool(v) => query.bind::<Bool, _>(v),
-            };
-        }
-        Ok(query.load(conn)?)
-    }
-}
 
 /// A filter a facet can leave out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod identity;
 pub mod items;
+pub mod matching;
 pub mod merge_patch;
 pub mod organization;
 pub mod programme;

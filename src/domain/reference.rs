@@ -1,7 +1,7 @@
 //! The controlled lists, held in memory: they change only with migrations, and every write
 //! checks its codes against them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -57,9 +57,9 @@ pub struct Reference {
     pub languages: Vec<CodedName>,
     /// Certification schemes.
     pub schemes: Vec<CodedName>,
-    country_codes: HashSet<String>,
-    language_codes: HashSet<String>,
-    scheme_codes: HashSet<String>,
+    country_index: HashMap<String, usize>,
+    language_index: HashMap<String, usize>,
+    scheme_index: HashMap<String, usize>,
     terms: HashMap<String, usize>,
 }
 
@@ -72,14 +72,10 @@ impl Reference {
         schemes: Vec<CodedName>,
     ) -> Self {
         Reference {
-            country_codes: countries.iter().map(|c| c.code.clone()).collect(),
-            language_codes: languages.iter().map(|l| l.code.clone()).collect(),
-            scheme_codes: schemes.iter().map(|s| s.code.clone()).collect(),
-            terms: taxonomy
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.code.clone(), i))
-                .collect(),
+            country_index: index(countries.iter().map(|c| &c.code)),
+            language_index: index(languages.iter().map(|l| &l.code)),
+            scheme_index: index(schemes.iter().map(|s| &s.code)),
+            terms: index(taxonomy.iter().map(|t| &t.code)),
             taxonomy,
             countries,
             languages,
@@ -90,7 +86,7 @@ impl Reference {
     /// Checks an ISO 3166-1 alpha-2 code.
     pub fn country(&self, code: &str) -> Result<(), String> {
         known(
-            self.country_codes.contains(code),
+            self.country_index.contains_key(code),
             "an ISO 3166-1 alpha-2 country code such as SN",
         )
     }
@@ -98,7 +94,7 @@ impl Reference {
     /// Checks an ISO 639-1 code.
     pub fn language(&self, code: &str) -> Result<(), String> {
         known(
-            self.language_codes.contains(code),
+            self.language_index.contains_key(code),
             "an ISO 639-1 language code such as fr or wo",
         )
     }
@@ -106,7 +102,7 @@ impl Reference {
     /// Checks a certification scheme code.
     pub fn scheme(&self, code: &str) -> Result<(), String> {
         known(
-            self.scheme_codes.contains(code),
+            self.scheme_index.contains_key(code),
             "a certification scheme code from /v1/certification-schemes",
         )
     }
@@ -119,6 +115,36 @@ impl Reference {
     /// A taxonomy term.
     pub fn term(&self, code: &str) -> Option<&TaxonomyTerm> {
         self.terms.get(code).map(|&i| &self.taxonomy[i])
+    }
+
+    /// A country by its code.
+    pub fn country_named(&self, code: &str) -> Option<&CodedName> {
+        self.country_index.get(code).map(|&i| &self.countries[i])
+    }
+
+    /// A language by its code.
+    pub fn language_named(&self, code: &str) -> Option<&CodedName> {
+        self.language_index.get(code).map(|&i| &self.languages[i])
+    }
+
+    /// A certification scheme's own name (such as `ISO/IEC 27001`), the same in every language.
+    pub fn scheme_title<'a>(&'a self, code: &'a str) -> &'a str {
+        // The scheme list carries the scheme's name as its English name, its field as French.
+        self.scheme_index
+            .get(code)
+            .map_or(code, |&i| self.schemes[i].name_en.as_str())
+    }
+
+    /// Whether `wanted` is `offered` or one of its broader terms.
+    pub fn covers(&self, wanted: &str, offered: &str) -> bool {
+        let mut code = Some(offered);
+        while let Some(current) = code {
+            if current == wanted {
+                return true;
+            }
+            code = self.term(current).and_then(|t| t.parent_code.as_deref());
+        }
+        false
     }
 
     /// The code itself and every code below it.
@@ -137,6 +163,10 @@ impl Reference {
         }
         codes
     }
+}
+
+fn index<'a>(codes: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    codes.enumerate().map(|(i, code)| (code.clone(), i)).collect()
 }
 
 fn known(found: bool, what: &str) -> Result<(), String> {

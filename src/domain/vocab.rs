@@ -132,6 +132,51 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a buyer request stands. `closed_won`, `closed_lost` and `cancelled` are final.
+    RequestStatus {
+        /// Recorded; firms being looked for.
+        Open => "open",
+        /// Firms chosen and being introduced.
+        Shortlisting => "shortlisting",
+        /// The buyer contracted a proposed firm.
+        ClosedWon => "closed_won",
+        /// The buyer contracted no proposed firm.
+        ClosedLost => "closed_lost",
+        /// The buyer withdrew the need.
+        Cancelled => "cancelled",
+    }
+}
+
+vocabulary! {
+    /// Where the introduction of one firm to a buyer stands. `declined`, `won` and `lost` are
+    /// final.
+    MatchStatus {
+        /// Saved from a ranking.
+        Proposed => "proposed",
+        /// Kept for the buyer.
+        Shortlisted => "shortlisted",
+        /// Put in touch with the buyer.
+        Introduced => "introduced",
+        /// Set aside, by the agency, the firm or the buyer.
+        Declined => "declined",
+        /// The buyer contracted the firm.
+        Won => "won",
+        /// The buyer chose otherwise after the introduction.
+        Lost => "lost",
+    }
+}
+
+vocabulary! {
+    /// The unit of a capacity.
+    CapacityUnit {
+        /// Contact-centre seats.
+        Seats => "seats",
+        /// Full-time equivalents.
+        Fte => "fte",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,77 @@
+//! SQL text built with bound values, for the queries diesel's DSL cannot express on both
+//! backends (full-text search, facet counts, ranked candidates). Input is always bound, never
+//! interpolated.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Date, Double, Integer, Text, Timestamp};
+
+use super::{DbConnection, MultiBackend};
+use crate::error::ApiError;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Value {
+    Text(String),
+    Int(i32),
+    Double(f64),
+    Date(NaiveDate),
+    Time(NaiveDateTime),
+    Bool(bool),
+}
+
+/// SQL text and its bound values, in placeholder order.
+pub struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_owned(),
+            values: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    pub fn bind(&mut self, value: Value) -> &mut Self {
+        self.values.push(value);
+        let placeholder = format!("${}", self.values.len());
+        self.text.push_str(&placeholder);
+        self
+    }
+
+    pub fn bind_list(&mut self, values: &[String]) -> &mut Self {
+        self.push("(");
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Value::Text(value.clone()));
+        }
+        self.push(")")
+    }
+
+    pub fn load<T: QueryableByName<MultiBackend> + 'static>(
+        self,
+        conn: &mut DbConnection,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut query = diesel::sql_query(self.text).into_boxed::<MultiBackend>();
+        for value in self.values {
+            query = match value {
+                Value::Text(v) => query.bind::<Text, _>(v),
+                Value::Int(v) => query.bind::<Integer, _>(v),
+                Value::Double(v) => query.bind::<Double, _>(v),
+                Value::Date(v) => query.bind::<Date, _>(v),
+                Value::Time(v) => query.bind::<Timestamp, _>(v),
+                Value::Bool(v) => query.bind::<Bool, _>(v),
+            };
+        }
+        Ok(query.load(conn)?)
+    }
+}
