@@ -28,6 +28,7 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
         (name = "auth", description = "Login, token refresh and logout"),
         (name = "users", description = "Accounts and the caller's own"),
         (name = "api-keys", description = "Keys for partner portals"),
+        (name = "matching", description = "The agency's matchmaking: buyer requests, ranked and explained shortlists, outcomes"),
     ),
 )]
 pub struct ApiDoc;

@@ -38,6 +38,12 @@ impl Policy for Staff {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Curator, Role::Agency];
 }
 
+/// The export promotion agency's matchmaking desk: agency users and admins.
+pub struct Matchmakers;
+impl Policy for Matchmakers {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Agency];
+}
+
 /// Any authenticated caller.
 pub struct Anyone;
 impl Policy for Anyone {

@@ -22,6 +22,8 @@ pub struct Change<'a> {
     pub organization_id: Option<&'a str>,
     /// The programme the record belongs to, if any.
     pub programme_id: Option<&'a str>,
+    /// The buyer request the record belongs to, if any.
+    pub buyer_request_id: Option<&'a str>,
     /// created, updated, deleted, published, …
     pub action: &'a str,
 }
@@ -41,6 +43,7 @@ pub struct EventRow {
     pub action: String,
     pub before_state: Option<String>,
     pub after_state: Option<String>,
+    pub buyer_request_id: Option<String>,
 }
 
 /// Records `change` with the states before and after (absent for creations and deletions).
@@ -69,6 +72,7 @@ pub fn record<T: Serialize>(
             audit_events::entity_id.eq(change.entity_id),
             audit_events::organization_id.eq(change.organization_id),
             audit_events::programme_id.eq(change.programme_id),
+            audit_events::buyer_request_id.eq(change.buyer_request_id),
             audit_events::action.eq(change.action),
             audit_events::before_state.eq(state(before)?),
             audit_events::after_state.eq(state(after)?),
@@ -86,6 +90,22 @@ pub fn of_organization(
 ) -> Result<Vec<EventRow>, ApiError> {
     Ok(audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::position.gt(after.unwrap_or(0)))
+        .order(audit_events::position)
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+/// The events of a buyer request and its matches, oldest first, after `after`.
+pub fn of_buyer_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, ApiError> {
+    Ok(audit_events::table
+        .filter(audit_events::buyer_request_id.eq(request_id))
         .filter(audit_events::position.gt(after.unwrap_or(0)))
         .order(audit_events::position)
         .limit(limit)

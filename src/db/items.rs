@@ -100,6 +100,7 @@ fn change<'a, F: ItemFields>(item: &'a Item<F>, actor: &'a Caller, action: &'a s
         entity_id: &item.id,
         organization_id: Some(&item.organization_id),
         programme_id: None,
+        buyer_request_id: None,
         action,
     }
 }

@@ -5,7 +5,11 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod buyer_matches;
+pub mod buyer_requests;
+pub mod buyer_stats;
 pub mod items;
+pub mod matching;
 mod migrations;
 pub mod organizations;
 pub(crate) mod pool;
@@ -14,8 +18,8 @@ pub mod reference;
 pub mod schema;
 pub mod search;
 pub mod sessions;
-pub mod sql;
 pub mod signing_keys;
+pub mod sql;
 pub mod throttle;
 pub mod users;
 

@@ -270,6 +270,7 @@ fn change<'a>(org: &'a Organization, actor: &'a Caller, action: &'a str) -> Chan
         entity_id: &org.id,
         organization_id: Some(&org.id),
         programme_id: None,
+        buyer_request_id: None,
         action,
     }
 }

@@ -129,6 +129,7 @@ fn change<'a>(programme: &'a Programme, actor: &'a Caller, action: &'a str) -> C
         entity_id: &programme.id,
         organization_id: None,
         programme_id: Some(&programme.id),
+        buyer_request_id: None,
         action,
     }
 }

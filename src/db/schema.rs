@@ -264,6 +264,7 @@ diesel::table! {
         action -> Text,
         before_state -> Nullable<Text>,
         after_state -> Nullable<Text>,
+        buyer_request_id -> Nullable<Text>,
     }
 }
 
@@ -289,3 +290,50 @@ diesel::table! {
         body_text -> Text,
     }
 }
+
+diesel::table! {
+    buyer_requests (id) {
+        id -> Text,
+        owner_id -> Text,
+        buyer_name -> Text,
+        buyer_country -> Text,
+        buyer_sector -> Nullable<Text>,
+        criteria -> Text,
+        notes -> Nullable<Text>,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    buyer_request_services (request_id, service_code) {
+        request_id -> Text,
+        service_code -> Text,
+    }
+}
+
+diesel::table! {
+    buyer_matches (request_id, organization_id) {
+        request_id -> Text,
+        organization_id -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        score -> Double,
+        evaluation -> Text,
+        status_changed_by -> Text,
+        status_changed_at -> Timestamp,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(buyer_request_services -> buyer_requests (request_id));
+diesel::joinable!(buyer_matches -> buyer_requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(buyer_requests, buyer_request_services, buyer_matches);
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    buyer_request_services::service_code,
+    buyer_requests::buyer_country,
+    buyer_matches::status,
+);

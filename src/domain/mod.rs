@@ -1,5 +1,6 @@
 //! Domain types, validation rules and pure logic; no HTTP, no SQL.
 
+pub mod buyer_request;
 pub mod checks;
 pub mod identity;
 pub mod items;

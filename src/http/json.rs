@@ -41,6 +41,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON body that may be left out: a request with neither body nor content type reads as
+/// `T::default()`; any other body is read as by [`Json`].
+#[derive(Debug)]
+pub struct OptionalJson<T>(Result<T, ApiError>);
+
+impl<T> OptionalJson<T> {
+    /// The body or its default, or the 400/413/415/422 it deserves.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let empty = !headers.contains_key(header::CONTENT_TYPE)
+            && headers
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|length| length.as_bytes() == b"0");
+        if empty {
+            return Box::pin(async { Ok(OptionalJson(Ok(T::default()))) });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(body.await?.0)) })
+    }
+}
+
 async fn read<T: DeserializeOwned>(
     checked: Result<(), ApiError>,
     payload: &mut Payload,

@@ -47,6 +47,18 @@ impl PageQuery {
 }
 
 impl PageRequest {
+    /// The position to start after, for lists keyed by an event position (histories).
+    pub fn after_position(&self) -> Result<Option<i64>, ApiError> {
+        self.after
+            .as_deref()
+            .map(|cursor| {
+                cursor
+                    .parse::<i64>()
+                    .map_err(|_| ApiError::BadRequest("cursor is not one this API returned".into()))
+            })
+            .transpose()
+    }
+
     /// Rows to fetch: one more than the page, to learn whether another page follows.
     pub fn fetch(&self) -> i64 {
         i64::from(self.limit) + 1

@@ -6,6 +6,7 @@ mod auth;
 mod changes;
 mod directory;
 mod health;
+mod matching;
 mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -26,7 +27,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)
-        .configure(directory_routes);
+        .configure(directory_routes)
+        .configure(matching_routes);
+}
+
+fn matching_routes(cfg: &mut ServiceConfig) {
+    use matching::{matches, requests, stats};
+    cfg.service(requests::create_buyer_request)
+        .service(requests::list_buyer_requests)
+        .service(requests::get_buyer_request)
+        .service(requests::update_buyer_request)
+        .service(requests::delete_buyer_request)
+        .service(requests::buyer_request_history)
+        .service(matches::rank_for_request)
+        .service(matches::list_saved_matches)
+        .service(matches::save_match)
+        .service(matches::update_match)
+        .service(matches::preview_matches)
+        .service(stats::matching_stats);
 }
 
 fn directory_routes(cfg: &mut ServiceConfig) {

@@ -11,6 +11,7 @@ mod directory;
 mod health;
 mod lifecycle;
 mod login;
+mod matching;
 mod openapi;
 mod problems;
 mod search;

@@ -27,7 +27,7 @@ pub struct CapacityNeed {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "services": ["bpo.contact_center"],
+    "services": ["bpo.contact_center_inbound"],
     "required_languages": ["fr"],
     "preferred_languages": ["en"],
     "required_certifications": ["iso_iec_27001"],
@@ -76,7 +76,11 @@ impl MatchCriteria {
         codes(&field("services"), &self.services, |c| reference.service(c), v);
         let lists = [
             ("required_languages", &self.required_languages, None),
-            ("preferred_languages", &self.preferred_languages, Some(&self.required_languages)),
+            (
+                "preferred_languages",
+                &self.preferred_languages,
+                Some(&self.required_languages),
+            ),
         ];
         for (name, list, required) in lists {
             codes(&field(name), list, |c| reference.language(c), v);
@@ -84,7 +88,11 @@ impl MatchCriteria {
         }
         let lists = [
             ("required_certifications", &self.required_certifications, None),
-            ("preferred_certifications", &self.preferred_certifications, Some(&self.required_certifications)),
+            (
+                "preferred_certifications",
+                &self.preferred_certifications,
+                Some(&self.required_certifications),
+            ),
         ];
         for (name, list, required) in lists {
             codes(&field(name), list, |c| reference.scheme(c), v);

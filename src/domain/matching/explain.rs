@@ -1,7 +1,7 @@
 //! An assessment put into words, in French and English, for the agency to pass on.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::candidate::Candidate;
@@ -11,7 +11,7 @@ use crate::domain::reference::Reference;
 use crate::domain::vocab::{CapacityUnit, DeliveryMode, MarketKind};
 
 /// A hard constraint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Constraint {
     /// At least one wanted service.
@@ -25,7 +25,7 @@ pub enum Constraint {
 }
 
 /// Why a firm was ruled out.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ExclusionReason {
     /// The constraint it fails.
     pub constraint: Constraint,
@@ -37,7 +37,7 @@ pub struct ExclusionReason {
 }
 
 /// The points a firm earned on one criterion.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CriterionScore {
     /// Which criterion.
     pub criterion: Criterion,
@@ -52,7 +52,7 @@ pub struct CriterionScore {
 }
 
 /// One firm in a ranking.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "organization_id": "01936f0e-8a4b-7c2d-9e1f-2a3b4c5d6e7f",
     "slug": "teleservices-atlantique",
@@ -83,7 +83,7 @@ pub struct MatchResult {
     /// The points of each criterion the request uses.
     pub breakdown: Vec<CriterionScore>,
     /// For a firm ruled out: every constraint it fails.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded_by: Vec<ExclusionReason>,
 }
 
@@ -130,8 +130,9 @@ impl Words<'_> {
         match &scored.evidence {
             Evidence::Services { offered, covered } => {
                 let (fr, en) = labels(offered.iter().map(|code| {
-                    r.term(code)
-                        .map_or((code.clone(), code.clone()), |t| (t.label_fr.clone(), t.label_en.clone()))
+                    r.term(code).map_or((code.clone(), code.clone()), |t| {
+                        (t.label_fr.clone(), t.label_en.clone())
+                    })
                 }));
                 let wanted = c.services.len();
                 both(
@@ -146,7 +147,10 @@ impl Words<'_> {
                 }
                 let (fr, en) = labels(spoken.iter().map(|code| self.language(code)));
                 both(
-                    format!("Travaille en {fr} ({} sur {wanted} langues souhaitées)", spoken.len()),
+                    format!(
+                        "Travaille en {fr} ({} sur {wanted} langues souhaitées)",
+                        spoken.len()
+                    ),
                     format!("Works in {en} ({} of {wanted} preferred languages)", spoken.len()),
                 )
             }
@@ -165,7 +169,10 @@ impl Words<'_> {
                             format!("{name} valide jusqu'au {until}"),
                             format!("{name} valid until {until}"),
                         ),
-                        None => (format!("{name} valide, sans date de fin"), format!("{name} valid, no end date")),
+                        None => (
+                            format!("{name} valide, sans date de fin"),
+                            format!("{name} valid, no end date"),
+                        ),
                     }
                 }));
                 both(fr, en)
@@ -173,7 +180,10 @@ impl Words<'_> {
             Evidence::Markets(found) => {
                 let wanted = c.markets.len();
                 if found.is_empty() {
-                    return both("Aucune expérience sur les marchés visés", "No experience in the markets sought");
+                    return both(
+                        "Aucune expérience sur les marchés visés",
+                        "No experience in the markets sought",
+                    );
                 }
                 let (fr, en) = labels(found.iter().map(|(code, kind)| {
                     let (country_fr, country_en) = self.country(code);
@@ -181,7 +191,10 @@ impl Words<'_> {
                         MarketKind::Office => ("bureau", "office"),
                         _ => ("clients", "clients"),
                     };
-                    (format!("{country_fr} ({what_fr})"), format!("{country_en} ({what_en})"))
+                    (
+                        format!("{country_fr} ({what_fr})"),
+                        format!("{country_en} ({what_en})"),
+                    )
                 }));
                 both(
                     format!("Expérience sur {} des {wanted} marchés : {fr}", found.len()),
@@ -199,7 +212,10 @@ impl Words<'_> {
             Evidence::DeliveryModes(modes) => {
                 let wanted = c.delivery_modes.len();
                 if modes.is_empty() {
-                    return both("Aucun des modes de prestation souhaités", "None of the preferred delivery modes");
+                    return both(
+                        "Aucun des modes de prestation souhaités",
+                        "None of the preferred delivery modes",
+                    );
                 }
                 let (fr, en) = labels(modes.iter().map(|m| delivery_mode(*m)));
                 both(
@@ -218,7 +234,10 @@ impl Words<'_> {
             Exclusion::NoService => (
                 Constraint::Service,
                 None,
-                both("N'offre aucun des services demandés", "Offers none of the services asked for"),
+                both(
+                    "N'offre aucun des services demandés",
+                    "Offers none of the services asked for",
+                ),
             ),
             Exclusion::MissingLanguage(code) => {
                 let (fr, en) = self.language(code);
@@ -238,7 +257,10 @@ impl Words<'_> {
                         format!("{name} expirée le {last}, non valide au {day}"),
                         format!("{name} expired on {last}, not valid on {day}"),
                     ),
-                    _ => both(format!("Pas de {name} valide au {day}"), format!("No {name} valid on {day}")),
+                    _ => both(
+                        format!("Pas de {name} valide au {day}"),
+                        format!("No {name} valid on {day}"),
+                    ),
                 };
                 (Constraint::RequiredCertification, Some(scheme.clone()), reason)
             }
@@ -258,19 +280,27 @@ impl Words<'_> {
                 (Constraint::Capacity, None, reason)
             }
         };
-        ExclusionReason { constraint, code, reason }
+        ExclusionReason {
+            constraint,
+            code,
+            reason,
+        }
     }
 
     fn language(&self, code: &str) -> (String, String) {
         self.reference
             .language_named(code)
-            .map_or((code.to_owned(), code.to_owned()), |l| (l.name_fr.clone(), l.name_en.clone()))
+            .map_or((code.to_owned(), code.to_owned()), |l| {
+                (l.name_fr.clone(), l.name_en.clone())
+            })
     }
 
     fn country(&self, code: &str) -> (String, String) {
         self.reference
             .country_named(code)
-            .map_or((code.to_owned(), code.to_owned()), |c| (c.name_fr.clone(), c.name_en.clone()))
+            .map_or((code.to_owned(), code.to_owned()), |c| {
+                (c.name_fr.clone(), c.name_en.clone())
+            })
     }
 }
 

@@ -48,7 +48,8 @@ impl<'a> Ranking<'a> {
                 self.excluded.push((assessment, candidate));
             }
         }
-        self.eligible.sort_by(|a, b| ranking_order((&a.0, &a.1), (&b.0, &b.1)));
+        self.eligible
+            .sort_by(|a, b| ranking_order((&a.0, &a.1), (&b.0, &b.1)));
         self.eligible.truncate(self.limit);
         self.excluded.sort_by(near_miss_order);
         self.excluded.truncate(self.limit);

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::candidate::{Candidate, OfferedService};
@@ -20,7 +20,7 @@ pub const FULL_MARKS: i64 = 10_000;
 const VERIFICATION_BANDS: [(u64, f64); 3] = [(365, 1.0), (730, 0.5), (1095, 0.25)];
 
 /// A kind of fit that earns points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Criterion {
     /// Share of the wanted services offered.
@@ -48,9 +48,15 @@ pub enum Exclusion {
     MissingLanguage(String),
     /// Holds no certificate of a required scheme valid on the start date; the last day of a
     /// lapsed one, if any.
-    MissingCertification { scheme: String, lapsed_on: Option<NaiveDate> },
+    MissingCertification {
+        scheme: String,
+        lapsed_on: Option<NaiveDate>,
+    },
     /// Has less capacity than needed on every wanted service (`None`: never stated).
-    Capacity { needed: CapacityNeed, offered: Option<i32> },
+    Capacity {
+        needed: CapacityNeed,
+        offered: Option<i32>,
+    },
 }
 
 /// What a criterion found, kept to explain the points.
@@ -115,7 +121,12 @@ pub struct Matcher<'a> {
 
 impl<'a> Matcher<'a> {
     /// Assesses firms for `criteria` with `weights`, as of `today`.
-    pub fn new(criteria: &'a MatchCriteria, weights: Weights, reference: &'a Reference, today: NaiveDate) -> Self {
+    pub fn new(
+        criteria: &'a MatchCriteria,
+        weights: Weights,
+        reference: &'a Reference,
+        today: NaiveDate,
+    ) -> Self {
         Matcher {
             criteria,
             weights,
@@ -129,6 +140,11 @@ impl<'a> Matcher<'a> {
         self.criteria
     }
 
+    /// The day the assessment is made.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
     /// The controlled lists.
     pub fn reference(&self) -> &Reference {
         self.reference
@@ -137,7 +153,9 @@ impl<'a> Matcher<'a> {
     /// The day certificates must be valid on: the start date, or today if that is later
     /// (a certificate that has already lapsed does not count for a past start).
     pub fn reference_date(&self) -> NaiveDate {
-        self.criteria.start_date.map_or(self.today, |start| start.max(self.today))
+        self.criteria
+            .start_date
+            .map_or(self.today, |start| start.max(self.today))
     }
 
     /// The criteria the request uses, with their weights.
@@ -146,15 +164,31 @@ impl<'a> Matcher<'a> {
         let w = self.weights;
         [
             (Criterion::ServiceFit, w.service_fit, true),
-            (Criterion::PreferredLanguages, w.preferred_languages, !c.preferred_languages.is_empty()),
+            (
+                Criterion::PreferredLanguages,
+                w.preferred_languages,
+                !c.preferred_languages.is_empty(),
+            ),
             (
                 Criterion::PreferredCertifications,
                 w.preferred_certifications,
                 !c.preferred_certifications.is_empty(),
             ),
-            (Criterion::MarketExperience, w.market_experience, !c.markets.is_empty()),
-            (Criterion::SpareCapacity, w.spare_capacity, c.min_capacity.is_some()),
-            (Criterion::DeliveryMode, w.delivery_mode, !c.delivery_modes.is_empty()),
+            (
+                Criterion::MarketExperience,
+                w.market_experience,
+                !c.markets.is_empty(),
+            ),
+            (
+                Criterion::SpareCapacity,
+                w.spare_capacity,
+                c.min_capacity.is_some(),
+            ),
+            (
+                Criterion::DeliveryMode,
+                w.delivery_mode,
+                !c.delivery_modes.is_empty(),
+            ),
             (Criterion::Verification, w.verification, true),
         ]
         .into_iter()
@@ -186,7 +220,12 @@ impl<'a> Matcher<'a> {
         let relevant: Vec<&OfferedService> = candidate
             .services
             .iter()
-            .filter(|s| self.criteria.services.iter().any(|w| self.reference.covers(w, &s.service_code)))
+            .filter(|s| {
+                self.criteria
+                    .services
+                    .iter()
+                    .any(|w| self.reference.covers(w, &s.service_code))
+            })
             .collect();
         let applicable = self.applicable();
         let sum = weight_sum(&applicable);
@@ -239,7 +278,12 @@ impl<'a> Matcher<'a> {
         exclusions
     }
 
-    fn measure(&self, criterion: Criterion, candidate: &Candidate, relevant: &[&OfferedService]) -> (f64, Evidence) {
+    fn measure(
+        &self,
+        criterion: Criterion,
+        candidate: &Candidate,
+        relevant: &[&OfferedService],
+    ) -> (f64, Evidence) {
         let c = self.criteria;
         match criterion {
             Criterion::ServiceFit => {
@@ -251,7 +295,10 @@ impl<'a> Matcher<'a> {
                 let mut offered: Vec<String> = relevant.iter().map(|s| s.service_code.clone()).collect();
                 offered.sort();
                 offered.dedup();
-                (share(covered, c.services.len()), Evidence::Services { offered, covered })
+                (
+                    share(covered, c.services.len()),
+                    Evidence::Services { offered, covered },
+                )
             }
             Criterion::PreferredLanguages => {
                 let spoken: Vec<String> = c
@@ -260,7 +307,10 @@ impl<'a> Matcher<'a> {
                     .filter(|l| relevant.iter().any(|s| s.languages.contains(l)))
                     .cloned()
                     .collect();
-                (share(spoken.len(), c.preferred_languages.len()), Evidence::Languages(spoken))
+                (
+                    share(spoken.len(), c.preferred_languages.len()),
+                    Evidence::Languages(spoken),
+                )
             }
             Criterion::PreferredCertifications => {
                 let day = self.reference_date();
@@ -268,7 +318,10 @@ impl<'a> Matcher<'a> {
                     .preferred_certifications
                     .iter()
                     .filter_map(|scheme| {
-                        let in_force = candidate.certificates.iter().filter(|x| &x.scheme == scheme && x.valid_on(day));
+                        let in_force = candidate
+                            .certificates
+                            .iter()
+                            .filter(|x| &x.scheme == scheme && x.valid_on(day));
                         // The one that lasts longest; `None` (no end) outlasts any date.
                         in_force
                             .map(|x| x.valid_until)
@@ -276,7 +329,10 @@ impl<'a> Matcher<'a> {
                             .map(|until| (scheme.clone(), until))
                     })
                     .collect();
-                (share(valid.len(), c.preferred_certifications.len()), Evidence::Certificates(valid))
+                (
+                    share(valid.len(), c.preferred_certifications.len()),
+                    Evidence::Certificates(valid),
+                )
             }
             Criterion::MarketExperience => {
                 let found: Vec<(String, MarketKind)> = c
@@ -306,7 +362,10 @@ impl<'a> Matcher<'a> {
                     .filter(|m| relevant.iter().any(|s| s.delivery_modes.contains(m)))
                     .copied()
                     .collect();
-                (share(offered.len(), c.delivery_modes.len()), Evidence::DeliveryModes(offered))
+                (
+                    share(offered.len(), c.delivery_modes.len()),
+                    Evidence::DeliveryModes(offered),
+                )
             }
             Criterion::Verification => (
                 verification_fit(candidate.verified_on, self.today),
@@ -378,7 +437,11 @@ fn weight_sum(applicable: &[(Criterion, u32)]) -> u32 {
 }
 
 fn share(found: usize, wanted: usize) -> f64 {
-    if wanted == 0 { 0.0 } else { found as f64 / wanted as f64 }
+    if wanted == 0 {
+        0.0
+    } else {
+        found as f64 / wanted as f64
+    }
 }
 
 fn points(weight: u32, fit: f64, weight_sum: u32) -> i64 {

@@ -45,8 +45,14 @@ fn reference() -> Reference {
             term("it", None),
             term("it.software_development", Some("it")),
         ],
-        vec![named("FR", "France", "France"), named("BE", "Belgique", "Belgium")],
-        vec![named("fr", "français", "French"), named("en", "anglais", "English")],
+        vec![
+            named("FR", "France", "France"),
+            named("BE", "Belgique", "Belgium"),
+        ],
+        vec![
+            named("fr", "français", "French"),
+            named("en", "anglais", "English"),
+        ],
         vec![
             named("iso_iec_27001", "Sécurité de l'information", "ISO/IEC 27001"),
             named("pci_dss", "Sécurité des cartes", "PCI DSS"),
@@ -103,7 +109,11 @@ fn a_category_covers_its_services_and_a_firm_without_any_is_out() {
     let reference = reference();
     let wanted = criteria(&["bpo"]);
     let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
-    let inbound = firm("a", "A", vec![service("bpo.contact_center_inbound", &["fr"], None)]);
+    let inbound = firm(
+        "a",
+        "A",
+        vec![service("bpo.contact_center_inbound", &["fr"], None)],
+    );
     assert!(matcher.assess(&inbound).eligible());
     let software = firm("b", "B", vec![service("it.software_development", &["fr"], None)]);
     assert_eq!(matcher.assess(&software).exclusions, vec![Exclusion::NoService]);
@@ -136,7 +146,11 @@ fn a_required_certificate_must_be_valid_on_the_start_date() {
     wanted.required_certifications = vec!["iso_iec_27001".into()];
     wanted.start_date = Some(day("2027-03-01"));
     let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
-    let mut lapsing = firm("a", "A", vec![service("bpo.contact_center_inbound", &["fr"], None)]);
+    let mut lapsing = firm(
+        "a",
+        "A",
+        vec![service("bpo.contact_center_inbound", &["fr"], None)],
+    );
     lapsing.certificates = vec![certificate("iso_iec_27001", "2027-02-28")];
     let assessment = matcher.assess(&lapsing);
     assert_eq!(
@@ -147,12 +161,17 @@ fn a_required_certificate_must_be_valid_on_the_start_date() {
         }]
     );
     let result = explain(&matcher, &lapsing, &assessment);
-    assert_eq!(result.excluded_by[0].constraint, Constraint::RequiredCertification);
+    assert_eq!(
+        result.excluded_by[0].constraint,
+        Constraint::RequiredCertification
+    );
     assert_eq!(
         result.excluded_by[0].reason.en.as_deref(),
         Some("ISO/IEC 27001 expired on 2027-02-28, not valid on 2027-03-01")
     );
-    lapsing.certificates.push(certificate("iso_iec_27001", "2029-01-01"));
+    lapsing
+        .certificates
+        .push(certificate("iso_iec_27001", "2029-01-01"));
     assert!(matcher.assess(&lapsing).eligible());
 }
 
@@ -166,7 +185,11 @@ fn too_little_or_unstated_capacity_rules_a_firm_out() {
     });
     let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
     for (seats, eligible) in [(Some(39), false), (None, false), (Some(40), true)] {
-        let candidate = firm("a", "A", vec![service("bpo.contact_center_inbound", &["fr"], seats)]);
+        let candidate = firm(
+            "a",
+            "A",
+            vec![service("bpo.contact_center_inbound", &["fr"], seats)],
+        );
         assert_eq!(matcher.assess(&candidate).eligible(), eligible, "{seats:?}");
     }
 }
@@ -216,12 +239,25 @@ fn the_breakdown_adds_up_to_the_total_and_says_why() {
     let candidate = rich_firm();
     let assessment = matcher.assess(&candidate);
     assert!(assessment.eligible());
-    assert_eq!(assessment.total, assessment.criteria.iter().map(|c| c.points).sum::<i64>());
+    assert_eq!(
+        assessment.total,
+        assessment.criteria.iter().map(|c| c.points).sum::<i64>()
+    );
     assert!(assessment.total > 0 && assessment.total < FULL_MARKS);
     let result = explain(&matcher, &candidate, &assessment);
-    let reasons: Vec<&str> = result.breakdown.iter().map(|c| c.reason.fr.as_deref().unwrap()).collect();
-    assert!(reasons.contains(&"ISO/IEC 27001 valide jusqu'au 2027-03-01"), "{reasons:?}");
-    assert!(reasons.contains(&"Expérience sur 1 des 2 marchés : France (clients)"), "{reasons:?}");
+    let reasons: Vec<&str> = result
+        .breakdown
+        .iter()
+        .map(|c| c.reason.fr.as_deref().unwrap())
+        .collect();
+    assert!(
+        reasons.contains(&"ISO/IEC 27001 valide jusqu'au 2027-03-01"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&"Expérience sur 1 des 2 marchés : France (clients)"),
+        "{reasons:?}"
+    );
     assert!(reasons.contains(&"100 places pour 40 demandées"), "{reasons:?}");
     assert!(reasons.contains(&"Vérifiée le 2025-06-01"), "{reasons:?}");
     let shown: f64 = result.breakdown.iter().map(|c| c.points).sum();
@@ -233,12 +269,20 @@ fn a_firm_that_fits_every_criterion_gets_full_marks() {
     let reference = reference();
     let wanted = criteria(&["bpo"]);
     let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
-    let mut candidate = firm("a", "A", vec![service("bpo.contact_center_inbound", &["fr"], None)]);
+    let mut candidate = firm(
+        "a",
+        "A",
+        vec![service("bpo.contact_center_inbound", &["fr"], None)],
+    );
     candidate.verified_on = Some(day("2026-10-01"));
     let assessment = matcher.assess(&candidate);
     assert_eq!(assessment.total, FULL_MARKS);
     let used: Vec<_> = assessment.criteria.iter().map(|c| c.criterion).collect();
-    assert_eq!(used.len(), 2, "criteria the request leaves empty are left out: {used:?}");
+    assert_eq!(
+        used.len(),
+        2,
+        "criteria the request leaves empty are left out: {used:?}"
+    );
 }
 
 #[test]
@@ -246,8 +290,16 @@ fn weights_change_the_order() {
     let reference = reference();
     let mut wanted = criteria(&["bpo"]);
     wanted.preferred_languages = vec!["en".into()];
-    let english = firm("a", "A", vec![service("bpo.contact_center_inbound", &["en"], None)]);
-    let mut verified = firm("b", "B", vec![service("bpo.contact_center_inbound", &["fr"], None)]);
+    let english = firm(
+        "a",
+        "A",
+        vec![service("bpo.contact_center_inbound", &["en"], None)],
+    );
+    let mut verified = firm(
+        "b",
+        "B",
+        vec![service("bpo.contact_center_inbound", &["fr"], None)],
+    );
     verified.verified_on = Some(day("2026-11-01"));
     let order = |weights: Weights| {
         let matcher = Matcher::new(&wanted, weights, &reference, day(TODAY));
@@ -279,7 +331,12 @@ fn equal_scores_are_ordered_by_name_then_id_whatever_the_input_order() {
         batch.rotate_left(rotation);
         let mut ranking = Ranking::new(&matcher, 10, false);
         ranking.consider(batch);
-        let ids: Vec<String> = ranking.finish().0.into_iter().map(|r| r.organization_id).collect();
+        let ids: Vec<String> = ranking
+            .finish()
+            .0
+            .into_iter()
+            .map(|r| r.organization_id)
+            .collect();
         assert_eq!(ids, ["2", "1", "3"]);
     }
 }
@@ -297,7 +354,10 @@ fn the_upper_bound_holds_and_a_ranking_stops_only_when_nothing_later_can_enter()
     let matcher = Matcher::new(&plain, Weights::default(), &reference, day(TODAY));
     let mut ranking = Ranking::new(&matcher, 1, false);
     ranking.consider(vec![firm("1", "Alpha", vec![service("bpo", &["fr"], None)])]);
-    assert!(ranking.complete(0.0, ("Alpha", "1")), "no unverified firm after Alpha beats it");
+    assert!(
+        ranking.complete(0.0, ("Alpha", "1")),
+        "no unverified firm after Alpha beats it"
+    );
     assert!(!ranking.complete(1.0, ("Alpha", "1")), "a verified one could");
     let mut open = Ranking::new(&matcher, 2, false);
     open.consider(vec![firm("1", "Alpha", vec![service("bpo", &["fr"], None)])]);
@@ -314,7 +374,11 @@ fn verification_bands_agree_with_the_fit() {
             .iter()
             .find(|b| b.since.is_none_or(|s| verified >= s) && b.before.is_none_or(|e| verified < e))
             .unwrap();
-        assert_eq!(band.fit, verification_fit(Some(verified), today), "{days_ago} days ago");
+        assert_eq!(
+            band.fit,
+            verification_fit(Some(verified), today),
+            "{days_ago} days ago"
+        );
     }
     assert_eq!(bands.last().unwrap().fit, verification_fit(None, today));
 }

@@ -150,7 +150,8 @@ pub struct HistoryEntry {
     pub actor_id: String,
     /// `user` or `api_key`.
     pub actor_kind: String,
-    /// organization, capability, market, certification, contact, relationship, participation.
+    /// organization, capability, market, certification, contact, relationship, participation,
+    /// buyer_request, buyer_match.
     pub entity_kind: String,
     /// The changed record's id.
     pub entity_id: String,
@@ -205,15 +206,7 @@ pub async fn organization_history(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.validate()?;
-    let after = page
-        .after
-        .as_deref()
-        .map(|cursor| {
-            cursor
-                .parse::<i64>()
-                .map_err(|_| ApiError::BadRequest("cursor is not one this API returned".into()))
-        })
-        .transpose()?;
+    let after = page.after_position()?;
     let organization = visible(&pool, id.into_inner(), auth.caller.viewer()).await?;
     let fetch = page.fetch();
     let rows = db::run(&pool, move |conn| {

@@ -1,0 +1,331 @@
+//! Candidates for a buyer's need: published firms offering a wanted service, read best
+//! verification band first and in name order within a band, so that a ranking can stop as soon
+//! as no later firm can enter its top. When near misses are not wanted, the hard constraints are
+//! checked here too, and only firms that pass them are read.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamp};
+
+use super::schema::{capabilities, capability_languages, certifications, market_presences};
+use super::sql::{Sql, Value};
+use super::{Backend, DbConnection};
+use crate::domain::matching::candidate::{Candidate, Certificate, OfferedService, Presence};
+use crate::domain::matching::criteria::MatchCriteria;
+use crate::domain::matching::ranking::Ranking;
+use crate::domain::matching::scoring::{Matcher, VerificationBand, verification_bands};
+use crate::domain::vocab::{CapacityUnit, OrganizationKind, Status};
+use crate::error::ApiError;
+
+/// Candidates read by the first query of a band; each further query reads four times more.
+const FIRST_BATCH: usize = 200;
+const LARGEST_BATCH: usize = 6_400;
+
+/// What the candidate queries need to know of the request.
+struct Need {
+    criteria: MatchCriteria,
+    services: Vec<String>,
+    day: NaiveDate,
+    hard: bool,
+}
+
+impl Need {
+    fn new(matcher: &Matcher<'_>, hard: bool) -> Self {
+        let mut services: Vec<String> = matcher
+            .criteria()
+            .services
+            .iter()
+            .flat_map(|code| matcher.reference().with_descendants(code))
+            .collect();
+        services.sort();
+        services.dedup();
+        Need {
+            criteria: matcher.criteria().clone(),
+            services,
+            day: matcher.reference_date(),
+            hard,
+        }
+    }
+}
+
+/// Feeds `ranking` with candidates until its top is settled or none are left.
+pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), ApiError> {
+    let matcher = ranking.matcher();
+    let today = matcher.today();
+    let need = Need::new(matcher, !ranking.include_excluded());
+    for band in verification_bands(today) {
+        if ranking.complete(band.fit, ("", "")) {
+            return Ok(());
+        }
+        let mut after: Option<(String, String)> = None;
+        let mut size = FIRST_BATCH;
+        loop {
+            let rows = page(conn, &need, &band, after.as_ref(), size)?;
+            let Some(last) = rows.last().map(|r| (r.name.clone(), r.id.clone())) else {
+                break;
+            };
+            let exhausted = rows.len() < size;
+            ranking.consider(hydrate(conn, &need, rows)?);
+            if ranking.complete(band.fit, (&last.0, &last.1)) {
+                return Ok(());
+            }
+            if exhausted {
+                break;
+            }
+            after = Some(last);
+            size = (size * 4).min(LARGEST_BATCH);
+        }
+    }
+    Ok(())
+}
+
+/// One published firm as a candidate for `matcher`'s request, whatever it offers; `None` when
+/// there is no such published firm.
+pub fn candidate(
+    conn: &mut DbConnection,
+    matcher: &Matcher<'_>,
+    organization_id: &str,
+) -> Result<Option<Candidate>, ApiError> {
+    let mut sql = Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE o.id = ");
+    sql.bind(Value::Text(organization_id.into()))
+        .push(" AND o.kind = ")
+        .bind(Value::Text(OrganizationKind::Firm.as_str().into()))
+        .push(" AND o.status = ")
+        .bind(Value::Text(Status::Published.as_str().into()));
+    let rows: Vec<CandidateRow> = sql.load(conn)?;
+    Ok(hydrate(conn, &Need::new(matcher, false), rows)?.pop())
+}
+
+#[derive(QueryableByName)]
+struct CandidateRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    verified_at: Option<NaiveDateTime>,
+}
+
+/// One page of candidates of a band, in name order after `after`.
+fn page(
+    conn: &mut DbConnection,
+    need: &Need,
+    band: &VerificationBand,
+    after: Option<&(String, String)>,
+    size: usize,
+) -> Result<Vec<CandidateRow>, ApiError> {
+    // On SQLite a unary `+` keeps the barely selective kind and status columns out of index
+    // choice, so that the name index drives and a page stops early.
+    let plain = |column: &str| match conn.backend() {
+        Backend::Sqlite => format!("+o.{column}"),
+        Backend::Postgres => format!("o.{column}"),
+    };
+    let mut sql = Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE ");
+    sql.push(&plain("kind"))
+        .push(" = ")
+        .bind(Value::Text(OrganizationKind::Firm.as_str().into()))
+        .push(&format!(" AND {} = ", plain("status")))
+        .bind(Value::Text(Status::Published.as_str().into()));
+    offers_wanted_service(&mut sql, need, |_| {});
+    if need.hard {
+        hard_constraints(&mut sql, need);
+    }
+    match (band.since, band.before) {
+        (Some(since), before) => {
+            sql.push(" AND o.verified_at >= ").bind(Value::Time(since.into()));
+            if let Some(before) = before {
+                sql.push(" AND o.verified_at < ").bind(Value::Time(before.into()));
+            }
+        }
+        (None, Some(before)) => {
+            sql.push(" AND (o.verified_at IS NULL OR o.verified_at < ")
+                .bind(Value::Time(before.into()))
+                .push(")");
+        }
+        (None, None) => {}
+    }
+    if let Some((name, id)) = after {
+        sql.push(" AND (o.name, o.id) > (")
+            .bind(Value::Text(name.clone()))
+            .push(", ")
+            .bind(Value::Text(id.clone()))
+            .push(")");
+    }
+    sql.push(" ORDER BY o.name, o.id LIMIT ")
+        .bind(Value::Int(size as i32));
+    sql.load(conn)
+}
+
+/// `EXISTS` a capability `c` of `o` on a wanted service, with the conditions `and` adds.
+fn offers_wanted_service(sql: &mut Sql, need: &Need, and: impl FnOnce(&mut Sql)) {
+    sql.push(
+        " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.service_code IN ",
+    )
+    .bind_list(&need.services);
+    and(sql);
+    sql.push(")");
+}
+
+fn hard_constraints(sql: &mut Sql, need: &Need) {
+    for language in &need.criteria.required_languages {
+        offers_wanted_service(sql, need, |sql| {
+            sql.push(" AND EXISTS (SELECT 1 FROM capability_languages l WHERE l.capability_id = c.id AND l.language = ")
+                .bind(Value::Text(language.clone()))
+                .push(")");
+        });
+    }
+    for scheme in &need.criteria.required_certifications {
+        let day = Value::Date(need.day);
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM certifications x WHERE x.organization_id = o.id AND x.scheme = ",
+        )
+        .bind(Value::Text(scheme.clone()))
+        .push(" AND (x.valid_from IS NULL OR x.valid_from <= ")
+        .bind(day.clone())
+        .push(") AND (x.valid_until IS NULL OR x.valid_until >= ")
+        .bind(day)
+        .push("))");
+    }
+    if let Some(capacity) = need.criteria.min_capacity {
+        let column = match capacity.unit {
+            CapacityUnit::Seats => "capacity_seats",
+            CapacityUnit::Fte => "capacity_fte",
+        };
+        offers_wanted_service(sql, need, |sql| {
+            sql.push(&format!(" AND c.{column} >= "))
+                .bind(Value::Int(capacity.amount));
+        });
+    }
+}
+
+/// A capability: id, organization, service, delivery modes, seats, FTE.
+type OfferedRow = (String, String, String, String, Option<i32>, Option<i32>);
+
+/// The records of a page of candidates that bear on the request, four queries whatever its size.
+fn hydrate(
+    conn: &mut DbConnection,
+    need: &Need,
+    rows: Vec<CandidateRow>,
+) -> Result<Vec<Candidate>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let offered: Vec<OfferedRow> = capabilities::table
+        .filter(capabilities::organization_id.eq_any(&ids))
+        .filter(capabilities::service_code.eq_any(&need.services))
+        .select((
+            capabilities::id,
+            capabilities::organization_id,
+            capabilities::service_code,
+            capabilities::delivery_modes,
+            capabilities::capacity_seats,
+            capabilities::capacity_fte,
+        ))
+        .load(conn)?;
+    let capability_ids: Vec<&str> = offered.iter().map(|c| c.0.as_str()).collect();
+    let mut languages: HashMap<String, Vec<String>> = HashMap::new();
+    let spoken: Vec<(String, String)> = capability_languages::table
+        .filter(capability_languages::capability_id.eq_any(&capability_ids))
+        .select((
+            capability_languages::capability_id,
+            capability_languages::language,
+        ))
+        .load(conn)?;
+    for (capability, language) in spoken {
+        languages.entry(capability).or_default().push(language);
+    }
+    let mut services: HashMap<String, Vec<OfferedService>> = HashMap::new();
+    for (id, organization, service_code, modes, seats, fte) in offered {
+        let delivery_modes = modes.split(',').filter_map(|mode| mode.parse().ok()).collect();
+        services.entry(organization).or_default().push(OfferedService {
+            service_code,
+            delivery_modes,
+            languages: languages.remove(&id).unwrap_or_default(),
+            seats,
+            fte,
+        });
+    }
+    let mut certificates = certificates_of(conn, need, &ids)?;
+    let mut markets = markets_of(conn, need, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Candidate {
+            services: services.remove(&row.id).unwrap_or_default(),
+            certificates: certificates.remove(&row.id).unwrap_or_default(),
+            markets: markets.remove(&row.id).unwrap_or_default(),
+            verified_on: row.verified_at.map(|at| at.date()),
+            organization_id: row.id,
+            slug: row.slug,
+            name: row.name,
+        })
+        .collect())
+}
+
+/// The certificates of the schemes the request names, lapsed ones included (they explain an
+/// exclusion).
+fn certificates_of(
+    conn: &mut DbConnection,
+    need: &Need,
+    ids: &[&str],
+) -> Result<HashMap<String, Vec<Certificate>>, ApiError> {
+    let c = &need.criteria;
+    let schemes: Vec<&String> = c
+        .required_certifications
+        .iter()
+        .chain(&c.preferred_certifications)
+        .collect();
+    let mut found: HashMap<String, Vec<Certificate>> = HashMap::new();
+    if schemes.is_empty() {
+        return Ok(found);
+    }
+    let rows: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = certifications::table
+        .filter(certifications::organization_id.eq_any(ids))
+        .filter(certifications::scheme.eq_any(schemes))
+        .select((
+            certifications::organization_id,
+            certifications::scheme,
+            certifications::valid_from,
+            certifications::valid_until,
+        ))
+        .load(conn)?;
+    for (organization, scheme, valid_from, valid_until) in rows {
+        found.entry(organization).or_default().push(Certificate {
+            scheme,
+            valid_from,
+            valid_until,
+        });
+    }
+    Ok(found)
+}
+
+/// The presences in the markets the request names.
+fn markets_of(
+    conn: &mut DbConnection,
+    need: &Need,
+    ids: &[&str],
+) -> Result<HashMap<String, Vec<Presence>>, ApiError> {
+    let mut found: HashMap<String, Vec<Presence>> = HashMap::new();
+    if need.criteria.markets.is_empty() {
+        return Ok(found);
+    }
+    let rows: Vec<(String, String, String)> = market_presences::table
+        .filter(market_presences::organization_id.eq_any(ids))
+        .filter(market_presences::country.eq_any(&need.criteria.markets))
+        .select((
+            market_presences::organization_id,
+            market_presences::country,
+            market_presences::kind,
+        ))
+        .load(conn)?;
+    for (organization, country, kind) in rows {
+        if let Ok(kind) = kind.parse() {
+            found
+                .entry(organization)
+                .or_default()
+                .push(Presence { country, kind });
+        }
+    }
+    Ok(found)
+}

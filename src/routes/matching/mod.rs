@@ -1,0 +1,6 @@
+//! The export promotion agency's matchmaking desk: buyer requests, rankings, saved matches and
+//! their outcomes, and the counts of what came of them.
+
+pub mod matches;
+pub mod requests;
+pub mod stats;

@@ -1,0 +1,204 @@
+//! Rankings: hard constraints, breakdowns, order, near misses, and what is never ranked.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::fixture::{FIRMS, enter, enter_all};
+use super::{call, create_request, ranked_ids};
+use crate::backend_test;
+use crate::directory::create_org;
+
+async fn preview(app: &crate::helpers::TestApp, token: &str, criteria: Value, options: Value) -> Value {
+    let body = json!({"criteria": criteria, "options": options});
+    let (status, answer) = call(app, Method::POST, "/v1/matches/preview", token, Some(&body)).await;
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+backend_test!(each_hard_constraint_excludes_exactly_the_firms_it_should, |app| {
+    let curator = app.token_for("curator").await;
+    let agency = app.token_for("agency").await;
+    let ids = enter_all(app, &curator, &FIRMS[..10]).await;
+    let id = |key: &str| ids[key].clone();
+    // Inbound contact centres, French, ISO/IEC 27001 valid on 2027-03-01, 40 seats.
+    let criteria = json!({"services": ["bpo.contact_center_inbound"], "required_languages": ["fr"],
+        "required_certifications": ["iso_iec_27001"], "min_capacity": {"amount": 40, "unit": "seats"},
+        "start_date": "2027-03-01"});
+    let answer = preview(app, &agency, criteria.clone(), json!({"include_excluded": true})).await;
+    let mut eligible = ranked_ids(&answer, "results");
+    eligible.sort();
+    let mut expected = vec![id("F01"), id("F02"), id("F07")];
+    expected.sort();
+    assert_eq!(eligible, expected);
+    let excluded = answer["excluded"].as_array().unwrap();
+    let reason = |key: &str| -> Vec<(String, Option<String>)> {
+        let found = excluded
+            .iter()
+            .find(|r| r["organization_id"] == id(key))
+            .unwrap_or_else(|| panic!("{key} not among the near misses {excluded:?}"));
+        found["excluded_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["constraint"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let certificate = (
+        "required_certification".to_owned(),
+        Some("iso_iec_27001".to_owned()),
+    );
+    assert_eq!(
+        reason("F03"),
+        std::slice::from_ref(&certificate),
+        "expired certificate"
+    );
+    assert_eq!(reason("F06"), [("capacity".to_owned(), None)], "30 seats for 40");
+    assert_eq!(
+        reason("F08"),
+        [("required_language".to_owned(), Some("fr".to_owned()))]
+    );
+    assert_eq!(reason("F09"), [certificate]);
+    let outbound = excluded.iter().any(|r| r["organization_id"] == id("F04"));
+    assert!(!outbound, "a firm without the wanted service is not a near miss");
+    let expired = excluded
+        .iter()
+        .find(|r| r["organization_id"] == id("F03"))
+        .unwrap();
+    assert_eq!(
+        expired["excluded_by"][0]["reason"]["en"],
+        "ISO/IEC 27001 expired on 2025-02-28, not valid on 2027-03-01"
+    );
+
+    // A certificate valid today but lapsed by the start date does not count.
+    let support = json!({"services": ["bpo.customer_support"], "required_certifications": ["iso_iec_27001"],
+        "start_date": "2027-03-01"});
+    assert!(
+        ranked_ids(
+            &preview(app, &agency, support.clone(), json!({})).await,
+            "results"
+        )
+        .is_empty()
+    );
+    let mut sooner = support;
+    sooner["start_date"] = json!("2027-01-01");
+    assert_eq!(
+        ranked_ids(&preview(app, &agency, sooner, json!({})).await, "results"),
+        [id("F05")]
+    );
+
+    // A category covers every service below it.
+    let category = preview(app, &agency, json!({"services": ["bpo"]}), json!({"limit": 100})).await;
+    assert_eq!(ranked_ids(&category, "results").len(), 10);
+});
+
+backend_test!(scores_add_up_and_the_order_is_stable, |app| {
+    let curator = app.token_for("curator").await;
+    let agency = app.token_for("agency").await;
+    enter_all(app, &curator, &FIRMS[..10]).await;
+    let criteria = json!({"services": ["bpo"], "preferred_languages": ["en"], "markets": ["FR", "GB"],
+        "preferred_certifications": ["pci_dss"], "delivery_modes": ["offshore", "remote"],
+        "min_capacity": {"amount": 40, "unit": "seats"}});
+    let request = create_request(app, &agency, criteria).await;
+    let path = format!("/v1/buyer-requests/{request}/matches");
+    let response = app.authed(Method::POST, &path, &agency).send().await.unwrap();
+    assert_eq!(response.status(), 200, "the body may be left out");
+    let first: Value = response.json().await.unwrap();
+    assert_eq!(first["request_id"], request.as_str());
+    let results = first["results"].as_array().unwrap();
+    assert!(results.len() >= 5, "{first}");
+    let mut previous = f64::INFINITY;
+    for result in results {
+        let score = result["score"].as_f64().unwrap();
+        let sum: f64 = result["breakdown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["points"].as_f64().unwrap())
+            .sum();
+        assert!((sum - score).abs() < 1e-6, "breakdown {sum} vs score {score}");
+        assert!(score <= previous, "best first");
+        previous = score;
+        for criterion in result["breakdown"].as_array().unwrap() {
+            assert!(criterion["reason"]["fr"].is_string() && criterion["reason"]["en"].is_string());
+        }
+    }
+    for _ in 0..3 {
+        let (_, again) = call(app, Method::POST, &path, &agency, Some(&json!({}))).await;
+        assert_eq!(again["results"], first["results"], "same data, same list");
+    }
+    let weights = json!({"weights": {"verification": 100, "service_fit": 0, "preferred_languages": 0,
+        "preferred_certifications": 0, "market_experience": 0, "spare_capacity": 0, "delivery_mode": 0}});
+    let (_, verified_first) = call(app, Method::POST, &path, &agency, Some(&weights)).await;
+    let top: Vec<&str> = verified_first["results"].as_array().unwrap()[..3]
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        top,
+        ["Atlantique Contact", "Ngor Contact", "Téranga Call"],
+        "weights are applied"
+    );
+    let (status, problem) = call(
+        app,
+        Method::POST,
+        &path,
+        &agency,
+        Some(&json!({"limit": 101, "weights": {"service_fit": 101}})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2, "{problem}");
+});
+
+backend_test!(drafts_and_other_kinds_are_never_ranked, |app| {
+    let curator = app.token_for("curator").await;
+    let agency = app.token_for("agency").await;
+    let draft = enter(app, &curator, &FIRMS[0], false).await;
+    let association = create_org(
+        app,
+        &curator,
+        &json!({"kind": "association", "name": "Centres d'appels unis", "country": "SN"}),
+    )
+    .await;
+    let association = association["id"].as_str().unwrap();
+    let capability = json!({"service_code": "bpo.contact_center_inbound", "delivery_modes": ["offshore"], "languages": [{"code": "fr"}]});
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/v1/organizations/{association}/capabilities"),
+            &curator,
+        )
+        .json(&capability)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        crate::directory::act(app, &curator, association, "publish").await,
+        200
+    );
+    let answer = preview(
+        app,
+        &agency,
+        json!({"services": ["bpo"]}),
+        json!({"include_excluded": true}),
+    )
+    .await;
+    assert_eq!(answer["results"], json!([]), "{answer}");
+    assert_eq!(answer["excluded"], json!([]));
+    let request = create_request(app, &agency, json!({"services": ["bpo"]})).await;
+    let (status, _) = call(
+        app,
+        Method::PUT,
+        &format!("/v1/buyer-requests/{request}/matches/{draft}"),
+        &agency,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "a draft cannot be proposed");
+});
