@@ -8,7 +8,9 @@
 # BENCH_SECONDS seconds each, default 10) and prints throughput, p50 and p99 latency, and the
 # server's peak resident memory (VmHWM). Needs wrk (`apt-get install wrk`) and, for
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
-# postgres://root@127.0.0.1:5432/postgres). BENCH_BACKENDS="sqlite postgres" picks backends.
+# postgres://root@127.0.0.1:5432/postgres). BENCH_BACKENDS="sqlite postgres" picks backends;
+# BENCH_ONLY=directory or BENCH_ONLY=matching runs one group of scenarios. Matching scenarios
+# (a broad and a narrow buyer need, top 50) run at 10 connections, as the agency's desk would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,9 +41,12 @@ database_url() { # backend size
   fi
 }
 
-scenario() { # name path
+runs() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
+
+scenario() { # name path [connections] [lua script]
   local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_SCENARIO}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
+  out=$(wrk -t2 -c"${3:-$CONNECTIONS}" -d"${SECONDS_PER_SCENARIO}s" --latency ${4:+-s "$4"} \
+    -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
   p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
@@ -71,14 +76,24 @@ for BACKEND in "${BACKENDS[@]}"; do
     ID=$(json 'd["items"][0]["id"]' <<< "$first")
     DEEP=$(json 'd["next_cursor"]' <<< "$first")
     MIDDLE=$((SIZE))
-    scenario "get by id" "/v1/organizations/$ID"
-    scenario "filtered list" "/v1/organizations?service=bpo&language=fr&country=SN"
-    scenario "full-text search" "/v1/organizations?q=teranga%20cont"
-    scenario "search + 3 filters" "/v1/organizations?q=sahel&service=bpo&language=en&market=FR"
-    scenario "facets" "/v1/organizations/facets?language=wo"
-    scenario "first page" "/v1/organizations?sort=created&order=desc&limit=100"
-    scenario "deep page (cursor)" "/v1/organizations?sort=created&order=desc&limit=100&cursor=$DEEP"
-    scenario "change-feed page" "/v1/changes?after=$MIDDLE&limit=100"
+    if runs directory; then
+      scenario "get by id" "/v1/organizations/$ID"
+      scenario "filtered list" "/v1/organizations?service=bpo&language=fr&country=SN"
+      scenario "full-text search" "/v1/organizations?q=teranga%20cont"
+      scenario "search + 3 filters" "/v1/organizations?q=sahel&service=bpo&language=en&market=FR"
+      scenario "facets" "/v1/organizations/facets?language=wo"
+      scenario "first page" "/v1/organizations?sort=created&order=desc&limit=100"
+      scenario "deep page (cursor)" "/v1/organizations?sort=created&order=desc&limit=100&cursor=$DEEP"
+      scenario "change-feed page" "/v1/changes?after=$MIDDLE&limit=100"
+    fi
+    if runs matching; then
+      BENCH_BODY='{"criteria": {"services": ["bpo"], "required_languages": ["fr"]}, "options": {"limit": 50}}' \
+        scenario "match, broad (top 50)" "/v1/matches/preview" 10 scripts/post.lua
+      BENCH_BODY='{"criteria": {"services": ["bpo.contact_center_inbound"], "required_languages": ["en"],
+        "required_certifications": ["iso_iec_27001"], "min_capacity": {"amount": 100, "unit": "seats"}},
+        "options": {"limit": 50}}' \
+        scenario "match, narrow (top 50)" "/v1/matches/preview" 10 scripts/post.lua
+    fi
     PEAK=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
     echo "|          | $SIZE | seeded in ${SEEDED} s; server peak memory $PEAK |"

@@ -254,12 +254,12 @@ impl Words<'_> {
                 let name = self.reference.scheme_title(scheme);
                 let reason = match lapsed_on {
                     Some(last) if *last < day => both(
-                        format!("{name} expirée le {last}, non valide au {day}"),
-                        format!("{name} expired on {last}, not valid on {day}"),
+                        format!("Certificat {name} expiré le {last}, non valide au {day}"),
+                        format!("{name} certificate expired on {last}, not valid on {day}"),
                     ),
                     _ => both(
-                        format!("Pas de {name} valide au {day}"),
-                        format!("No {name} valid on {day}"),
+                        format!("Aucun certificat {name} valide au {day}"),
+                        format!("No {name} certificate valid on {day}"),
                     ),
                 };
                 (Constraint::RequiredCertification, Some(scheme.clone()), reason)

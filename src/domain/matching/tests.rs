@@ -167,7 +167,7 @@ fn a_required_certificate_must_be_valid_on_the_start_date() {
     );
     assert_eq!(
         result.excluded_by[0].reason.en.as_deref(),
-        Some("ISO/IEC 27001 expired on 2027-02-28, not valid on 2027-03-01")
+        Some("ISO/IEC 27001 certificate expired on 2027-02-28, not valid on 2027-03-01")
     );
     lapsing
         .certificates

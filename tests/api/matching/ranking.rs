@@ -71,7 +71,7 @@ backend_test!(each_hard_constraint_excludes_exactly_the_firms_it_should, |app| {
         .unwrap();
     assert_eq!(
         expired["excluded_by"][0]["reason"]["en"],
-        "ISO/IEC 27001 expired on 2025-02-28, not valid on 2027-03-01"
+        "ISO/IEC 27001 certificate expired on 2025-02-28, not valid on 2027-03-01"
     );
 
     // A certificate valid today but lapsed by the start date does not count.
