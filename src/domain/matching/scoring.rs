@@ -114,9 +114,11 @@ impl Assessment {
 /// A request, ready to assess firms on one day.
 pub struct Matcher<'a> {
     criteria: &'a MatchCriteria,
-    weights: Weights,
     reference: &'a Reference,
     today: NaiveDate,
+    /// The criteria the request uses, with their weights; fixed for the whole ranking.
+    applicable: Vec<(Criterion, u32)>,
+    weight_sum: u32,
 }
 
 impl<'a> Matcher<'a> {
@@ -127,11 +129,13 @@ impl<'a> Matcher<'a> {
         reference: &'a Reference,
         today: NaiveDate,
     ) -> Self {
+        let applicable = applicable(criteria, weights);
         Matcher {
             criteria,
-            weights,
             reference,
             today,
+            weight_sum: applicable.iter().map(|(_, weight)| weight).sum(),
+            applicable,
         }
     }
 
@@ -158,59 +162,18 @@ impl<'a> Matcher<'a> {
             .map_or(self.today, |start| start.max(self.today))
     }
 
-    /// The criteria the request uses, with their weights.
-    pub fn applicable(&self) -> Vec<(Criterion, u32)> {
-        let c = self.criteria;
-        let w = self.weights;
-        [
-            (Criterion::ServiceFit, w.service_fit, true),
-            (
-                Criterion::PreferredLanguages,
-                w.preferred_languages,
-                !c.preferred_languages.is_empty(),
-            ),
-            (
-                Criterion::PreferredCertifications,
-                w.preferred_certifications,
-                !c.preferred_certifications.is_empty(),
-            ),
-            (
-                Criterion::MarketExperience,
-                w.market_experience,
-                !c.markets.is_empty(),
-            ),
-            (
-                Criterion::SpareCapacity,
-                w.spare_capacity,
-                c.min_capacity.is_some(),
-            ),
-            (
-                Criterion::DeliveryMode,
-                w.delivery_mode,
-                !c.delivery_modes.is_empty(),
-            ),
-            (Criterion::Verification, w.verification, true),
-        ]
-        .into_iter()
-        .filter(|(_, _, applies)| *applies)
-        .map(|(criterion, weight, _)| (criterion, weight))
-        .collect()
-    }
-
     /// The highest total a firm could reach with this verification fit: a bound that lets a
     /// ranking stop reading candidates once no later one can enter the top.
     pub fn upper_bound(&self, verification_fit: f64) -> i64 {
-        let applicable = self.applicable();
-        let sum = weight_sum(&applicable);
-        applicable
-            .into_iter()
-            .map(|(criterion, weight)| {
+        self.applicable
+            .iter()
+            .map(|&(criterion, weight)| {
                 let fit = if criterion == Criterion::Verification {
                     verification_fit
                 } else {
                     1.0
                 };
-                points(weight, fit, sum)
+                points(weight, fit, self.weight_sum)
             })
             .sum()
     }
@@ -227,17 +190,16 @@ impl<'a> Matcher<'a> {
                     .any(|w| self.reference.covers(w, &s.service_code))
             })
             .collect();
-        let applicable = self.applicable();
-        let sum = weight_sum(&applicable);
-        let criteria: Vec<Scored> = applicable
-            .into_iter()
-            .map(|(criterion, weight)| {
+        let criteria: Vec<Scored> = self
+            .applicable
+            .iter()
+            .map(|&(criterion, weight)| {
                 let (fit, evidence) = self.measure(criterion, candidate, &relevant);
                 Scored {
                     criterion,
                     weight,
                     fit,
-                    points: points(weight, fit, sum),
+                    points: points(weight, fit, self.weight_sum),
                     evidence,
                 }
             })
@@ -422,6 +384,43 @@ pub fn verification_bands(today: NaiveDate) -> Vec<VerificationBand> {
     bands
 }
 
+/// The criteria a request uses, with their weights: the ones it leaves empty are left out.
+fn applicable(c: &MatchCriteria, w: Weights) -> Vec<(Criterion, u32)> {
+    [
+        (Criterion::ServiceFit, w.service_fit, true),
+        (
+            Criterion::PreferredLanguages,
+            w.preferred_languages,
+            !c.preferred_languages.is_empty(),
+        ),
+        (
+            Criterion::PreferredCertifications,
+            w.preferred_certifications,
+            !c.preferred_certifications.is_empty(),
+        ),
+        (
+            Criterion::MarketExperience,
+            w.market_experience,
+            !c.markets.is_empty(),
+        ),
+        (
+            Criterion::SpareCapacity,
+            w.spare_capacity,
+            c.min_capacity.is_some(),
+        ),
+        (
+            Criterion::DeliveryMode,
+            w.delivery_mode,
+            !c.delivery_modes.is_empty(),
+        ),
+        (Criterion::Verification, w.verification, true),
+    ]
+    .into_iter()
+    .filter(|(_, _, applies)| *applies)
+    .map(|(criterion, weight, _)| (criterion, weight))
+    .collect()
+}
+
 fn largest_capacity(services: &[&OfferedService], unit: CapacityUnit) -> Option<i32> {
     services
         .iter()
@@ -430,10 +429,6 @@ fn largest_capacity(services: &[&OfferedService], unit: CapacityUnit) -> Option<
             CapacityUnit::Fte => s.fte,
         })
         .max()
-}
-
-fn weight_sum(applicable: &[(Criterion, u32)]) -> u32 {
-    applicable.iter().map(|(_, weight)| weight).sum()
 }
 
 fn share(found: usize, wanted: usize) -> f64 {

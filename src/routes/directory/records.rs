@@ -17,7 +17,7 @@ use crate::domain::organization::Organization;
 use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
 use crate::http::etag;
-use crate::http::pagination::{Page, PageQuery};
+use crate::http::pagination::{Page, PageQuery, PageRequest};
 
 item_routes! {
     fields: CapabilityFields, tag: "capabilities", readers: Anyone,
@@ -213,6 +213,11 @@ pub async fn organization_history(
         audit::of_organization(conn, &organization.id, after, fetch)
     })
     .await?;
+    history_page(&page, rows)
+}
+
+/// A page of a history, from the events read for it (one more than the page, if any follow).
+pub fn history_page(page: &PageRequest, rows: Vec<audit::EventRow>) -> Result<HttpResponse, ApiError> {
     let entries: Vec<HistoryEntry> = rows
         .into_iter()
         .map(HistoryEntry::try_from)

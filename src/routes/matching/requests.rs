@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::http::etag;
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery};
-use crate::routes::directory::HistoryEntry;
+use crate::routes::directory::{HistoryEntry, history_page};
 
 fn tag(request: &BuyerRequest) -> String {
     format!("\"{}\"", request.version)
@@ -231,9 +231,5 @@ pub async fn buyer_request_history(
         audit::of_buyer_request(conn, &request.id, after, fetch)
     })
     .await?;
-    let entries: Vec<HistoryEntry> = rows
-        .into_iter()
-        .map(HistoryEntry::try_from)
-        .collect::<Result<_, _>>()?;
-    Ok(HttpResponse::Ok().json(page.page(entries, |e| e.position.to_string(), |e| e)))
+    history_page(&page, rows)
 }
