@@ -159,6 +159,7 @@ backend_test!(drafts_and_other_kinds_are_never_ranked, |app| {
     let curator = app.token_for("curator").await;
     let agency = app.token_for("agency").await;
     let draft = enter(app, &curator, &FIRMS[0], false).await;
+    let published = enter(app, &curator, &FIRMS[1], true).await;
     let association = create_org(
         app,
         &curator,
@@ -189,7 +190,11 @@ backend_test!(drafts_and_other_kinds_are_never_ranked, |app| {
         json!({"include_excluded": true}),
     )
     .await;
-    assert_eq!(answer["results"], json!([]), "{answer}");
+    assert_eq!(
+        ranked_ids(&answer, "results"),
+        [published],
+        "only the published firm: {answer}"
+    );
     assert_eq!(answer["excluded"], json!([]));
     let request = create_request(app, &agency, json!({"services": ["bpo"]})).await;
     let (status, _) = call(
