@@ -1,7 +1,8 @@
-//! Candidates for a buyer's need: published firms offering a wanted service, read best
-//! verification band first and in name order within a band, so that a ranking can stop as soon
-//! as no later firm can enter its top. When near misses are not wanted, the hard constraints are
-//! checked here too, and only firms that pass them are read.
+//! Candidates for a buyer's need: published firms offering a wanted service. When near misses
+//! are not wanted, the hard constraints are checked here too, and only firms that pass them are
+//! read. A need few firms meet is read whole, from the capabilities of the wanted services;
+//! otherwise candidates are read best verification band first and in name order within a band,
+//! so that a ranking can stop as soon as no later firm can enter its top.
 
 use std::collections::HashMap;
 
@@ -19,6 +20,8 @@ use crate::domain::matching::scoring::{Matcher, VerificationBand, verification_b
 use crate::domain::vocab::{CapacityUnit, OrganizationKind, Status};
 use crate::error::ApiError;
 
+/// Candidates ranked all at once when there are no more than this many.
+const SMALL_SET: usize = 2_000;
 /// Candidates read by the first query of a band; each further query reads four times more.
 const FIRST_BATCH: usize = 200;
 const LARGEST_BATCH: usize = 6_400;
@@ -55,9 +58,16 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
     let matcher = ranking.matcher();
     let today = matcher.today();
     let need = Need::new(matcher, !ranking.include_excluded());
+    if let Some(rows) = few_candidates(conn, &need)? {
+        ranking.consider(hydrate(conn, &need, rows)?);
+        return Ok(());
+    }
     for band in verification_bands(today) {
         if ranking.complete(band.fit, ("", "")) {
             return Ok(());
+        }
+        if !populated(conn, &band)? {
+            continue;
         }
         let mut after: Option<(String, String)> = None;
         let mut size = FIRST_BATCH;
@@ -110,6 +120,56 @@ struct CandidateRow {
     verified_at: Option<NaiveDateTime>,
 }
 
+/// Every candidate, if there are at most [`SMALL_SET`]: read from the capabilities of the
+/// wanted services (the capacity need checked on the same row), so that a narrow need costs in
+/// proportion to the firms offering those services, not to the whole directory.
+fn few_candidates(conn: &mut DbConnection, need: &Need) -> Result<Option<Vec<CandidateRow>>, ApiError> {
+    // SQLite takes a CROSS JOIN's left table as the outer loop: the capabilities drive.
+    let mut sql = Sql::new(
+        "SELECT DISTINCT o.id, o.slug, o.name, o.verified_at \
+         FROM capabilities d CROSS JOIN organizations o WHERE d.service_code IN ",
+    );
+    sql.bind_list(&need.services)
+        .push(" AND o.id = d.organization_id");
+    let capacity = need.criteria.min_capacity.filter(|_| need.hard);
+    if let Some(capacity) = capacity {
+        sql.push(&format!(" AND d.{} >= ", capacity_column(capacity.unit)))
+            .bind(Value::Int(capacity.amount));
+    }
+    published_firm(&mut sql, "o.");
+    if need.hard {
+        hard_constraints(&mut sql, need, capacity.is_none());
+    }
+    sql.push(" LIMIT ").bind(Value::Int(SMALL_SET as i32 + 1));
+    let rows: Vec<CandidateRow> = sql.load(conn)?;
+    Ok((rows.len() <= SMALL_SET).then_some(rows))
+}
+
+/// Whether any organization was verified within the band (the last band, with the never
+/// verified, always counts as populated).
+fn populated(conn: &mut DbConnection, band: &VerificationBand) -> Result<bool, ApiError> {
+    let Some(since) = band.since else {
+        return Ok(true);
+    };
+    let mut sql =
+        Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE o.verified_at >= ");
+    sql.bind(Value::Time(since.into()));
+    if let Some(before) = band.before {
+        sql.push(" AND o.verified_at < ").bind(Value::Time(before.into()));
+    }
+    sql.push(" LIMIT 1");
+    let rows: Vec<CandidateRow> = sql.load(conn)?;
+    Ok(!rows.is_empty())
+}
+
+/// `kind` and `status` conditions on `o`, with `column_prefix` before the column names.
+fn published_firm(sql: &mut Sql, column_prefix: &str) {
+    sql.push(&format!(" AND {column_prefix}kind = "))
+        .bind(Value::Text(OrganizationKind::Firm.as_str().into()))
+        .push(&format!(" AND {column_prefix}status = "))
+        .bind(Value::Text(Status::Published.as_str().into()));
+}
+
 /// One page of candidates of a band, in name order after `after`.
 fn page(
     conn: &mut DbConnection,
@@ -120,19 +180,15 @@ fn page(
 ) -> Result<Vec<CandidateRow>, ApiError> {
     // On SQLite a unary `+` keeps the barely selective kind and status columns out of index
     // choice, so that the name index drives and a page stops early.
-    let plain = |column: &str| match conn.backend() {
-        Backend::Sqlite => format!("+o.{column}"),
-        Backend::Postgres => format!("o.{column}"),
+    let prefix = match conn.backend() {
+        Backend::Sqlite => "+o.",
+        Backend::Postgres => "o.",
     };
-    let mut sql = Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE ");
-    sql.push(&plain("kind"))
-        .push(" = ")
-        .bind(Value::Text(OrganizationKind::Firm.as_str().into()))
-        .push(&format!(" AND {} = ", plain("status")))
-        .bind(Value::Text(Status::Published.as_str().into()));
+    let mut sql = Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE 1 = 1");
+    published_firm(&mut sql, prefix);
     offers_wanted_service(&mut sql, need, |_| {});
     if need.hard {
-        hard_constraints(&mut sql, need);
+        hard_constraints(&mut sql, need, true);
     }
     match (band.since, band.before) {
         (Some(since), before) => {
@@ -170,14 +226,10 @@ fn offers_wanted_service(sql: &mut Sql, need: &Need, and: impl FnOnce(&mut Sql))
     sql.push(")");
 }
 
-fn hard_constraints(sql: &mut Sql, need: &Need) {
-    for language in &need.criteria.required_languages {
-        offers_wanted_service(sql, need, |sql| {
-            sql.push(" AND EXISTS (SELECT 1 FROM capability_languages l WHERE l.capability_id = c.id AND l.language = ")
-                .bind(Value::Text(language.clone()))
-                .push(")");
-        });
-    }
+/// The required certifications, the capacity unless `with_capacity` is off (the query checked
+/// it already), and the required languages: cheapest probe first, since SQLite tries them in
+/// the order written and the first to fail spares the others.
+fn hard_constraints(sql: &mut Sql, need: &Need, with_capacity: bool) {
     for scheme in &need.criteria.required_certifications {
         let day = Value::Date(need.day);
         sql.push(
@@ -190,15 +242,25 @@ fn hard_constraints(sql: &mut Sql, need: &Need) {
         .bind(day)
         .push("))");
     }
-    if let Some(capacity) = need.criteria.min_capacity {
-        let column = match capacity.unit {
-            CapacityUnit::Seats => "capacity_seats",
-            CapacityUnit::Fte => "capacity_fte",
-        };
+    if let Some(capacity) = need.criteria.min_capacity.filter(|_| with_capacity) {
         offers_wanted_service(sql, need, |sql| {
-            sql.push(&format!(" AND c.{column} >= "))
+            sql.push(&format!(" AND c.{} >= ", capacity_column(capacity.unit)))
                 .bind(Value::Int(capacity.amount));
         });
+    }
+    for language in &need.criteria.required_languages {
+        offers_wanted_service(sql, need, |sql| {
+            sql.push(" AND EXISTS (SELECT 1 FROM capability_languages l WHERE l.capability_id = c.id AND l.language = ")
+                .bind(Value::Text(language.clone()))
+                .push(")");
+        });
+    }
+}
+
+fn capacity_column(unit: CapacityUnit) -> &'static str {
+    match unit {
+        CapacityUnit::Seats => "capacity_seats",
+        CapacityUnit::Fte => "capacity_fte",
     }
 }
 

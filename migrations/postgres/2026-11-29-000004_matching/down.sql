@@ -1,3 +1,6 @@
+CREATE INDEX certifications_organization_idx ON certifications (organization_id);
+DROP INDEX certifications_holder_idx;
+DROP INDEX organizations_verified_idx;
 CREATE INDEX capabilities_service_idx ON capabilities (service_code);
 DROP INDEX capabilities_service_organization_idx;
 DROP INDEX audit_events_buyer_request_idx;

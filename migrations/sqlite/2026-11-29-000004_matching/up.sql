@@ -43,7 +43,18 @@ CREATE TABLE buyer_matches (
 ALTER TABLE audit_events ADD COLUMN buyer_request_id TEXT;
 CREATE INDEX audit_events_buyer_request_idx ON audit_events (buyer_request_id, position);
 
--- Candidates for a match: the firms offering a service. It supersedes the index on the
+-- Matching reads candidates by how recently they were verified; most never are, so the bands
+-- of verified firms are small or empty and found through this index.
+CREATE INDEX organizations_verified_idx ON organizations (verified_at);
+
+-- Candidates for a match: the firms offering a service, with what the hard constraints read
+-- of each capability, so that matching never leaves the index. It supersedes the index on the
 -- service alone.
-CREATE INDEX capabilities_service_organization_idx ON capabilities (service_code, organization_id);
+CREATE INDEX capabilities_service_organization_idx
+    ON capabilities (service_code, organization_id, capacity_seats, capacity_fte, id);
 DROP INDEX capabilities_service_idx;
+
+-- Whether a firm holds a valid certificate of a scheme, answered from the index alone. It
+-- supersedes the index on the organization alone.
+CREATE INDEX certifications_holder_idx ON certifications (organization_id, scheme, valid_until, valid_from);
+DROP INDEX certifications_organization_idx;

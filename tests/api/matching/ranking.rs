@@ -207,3 +207,70 @@ backend_test!(drafts_and_other_kinds_are_never_ranked, |app| {
     .await;
     assert_eq!(status, 404, "a draft cannot be proposed");
 });
+
+backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
+    // More candidates than are ranked whole, so that the banded, early-stopping walk runs.
+    let seeded = tokio::process::Command::new(env!("CARGO_BIN_EXE_annuaire"))
+        .args(["seed", "--synthetic", "2500"])
+        .env_clear()
+        .env("ANNUAIRE_DATABASE_URL", &app.db.url)
+        .env("ANNUAIRE_LOG", "warn")
+        .status()
+        .await
+        .unwrap();
+    assert!(seeded.success());
+    let curator = app.token_for("curator").await;
+    let agency = app.token_for("agency").await;
+    let (_, page) = call(
+        app,
+        Method::GET,
+        "/v1/organizations?kind=firm&sort=name&order=desc&limit=3",
+        &curator,
+        None,
+    )
+    .await;
+    let verified: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    for id in &verified {
+        assert_eq!(crate::directory::act(app, &curator, id, "verify").await, 200);
+    }
+    let everything = json!(["bpo", "it", "digital", "kpo"]);
+    for (criteria, limit) in [
+        (json!({"services": everything, "required_languages": ["fr"]}), 50),
+        (
+            json!({"services": everything, "required_languages": ["en"], "markets": ["FR", "BE"],
+                   "min_capacity": {"amount": 100, "unit": "seats"}, "delivery_modes": ["remote"]}),
+            20,
+        ),
+    ] {
+        let fast = preview(app, &agency, criteria.clone(), json!({"limit": limit})).await;
+        let full = preview(
+            app,
+            &agency,
+            criteria.clone(),
+            json!({"limit": limit, "include_excluded": true}),
+        )
+        .await;
+        assert_eq!(fast["results"].as_array().unwrap().len(), limit, "{criteria}");
+        assert_eq!(
+            fast["results"], full["results"],
+            "early stop changed the top for {criteria}"
+        );
+    }
+    // The verified firms are the last by name, software firms: among software firms only
+    // verification tells them apart.
+    let it = json!({"services": ["it"], "required_languages": ["fr"]});
+    let broad = preview(app, &agency, it, json!({})).await;
+    let mut top: Vec<String> = ranked_ids(&broad, "results").into_iter().take(3).collect();
+    let mut verified = verified;
+    top.sort();
+    verified.sort();
+    assert_eq!(
+        top, verified,
+        "recently verified firms come first when nothing else differs"
+    );
+});
