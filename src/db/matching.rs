@@ -124,18 +124,38 @@ struct CandidateRow {
 /// wanted services (the capacity need checked on the same row), so that a narrow need costs in
 /// proportion to the firms offering those services, not to the whole directory.
 fn few_candidates(conn: &mut DbConnection, need: &Need) -> Result<Option<Vec<CandidateRow>>, ApiError> {
-    // SQLite takes a CROSS JOIN's left table as the outer loop: the capabilities drive.
-    let mut sql = Sql::new(
-        "SELECT DISTINCT o.id, o.slug, o.name, o.verified_at \
-         FROM capabilities d CROSS JOIN organizations o WHERE d.service_code IN ",
-    );
-    sql.bind_list(&need.services)
-        .push(" AND o.id = d.organization_id");
+    // The capability that offers a wanted service also carries the capacity need.
     let capacity = need.criteria.min_capacity.filter(|_| need.hard);
-    if let Some(capacity) = capacity {
-        sql.push(&format!(" AND d.{} >= ", capacity_column(capacity.unit)))
-            .bind(Value::Int(capacity.amount));
-    }
+    let offering = |sql: &mut Sql| {
+        sql.push("d.service_code IN ").bind_list(&need.services);
+        if let Some(capacity) = capacity {
+            sql.push(&format!(" AND d.{} >= ", capacity_column(capacity.unit)))
+                .bind(Value::Int(capacity.amount));
+        }
+    };
+    let mut sql = match conn.backend() {
+        // SQLite takes a CROSS JOIN's left table as the outer loop: the capabilities drive,
+        // and DISTINCT streams, so LIMIT stops the walk.
+        Backend::Sqlite => {
+            let mut sql = Sql::new(
+                "SELECT DISTINCT o.id, o.slug, o.name, o.verified_at \
+                 FROM capabilities d CROSS JOIN organizations o WHERE ",
+            );
+            offering(&mut sql);
+            sql.push(" AND o.id = d.organization_id");
+            sql
+        }
+        // PostgreSQL would hash a DISTINCT whole before LIMIT; a semi-join streams.
+        Backend::Postgres => {
+            let mut sql = Sql::new(
+                "SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o \
+                 WHERE EXISTS (SELECT 1 FROM capabilities d WHERE d.organization_id = o.id AND ",
+            );
+            offering(&mut sql);
+            sql.push(")");
+            sql
+        }
+    };
     published_firm(&mut sql, "o.");
     if need.hard {
         hard_constraints(&mut sql, need, capacity.is_none());
