@@ -11,6 +11,8 @@
 # postgres://root@127.0.0.1:5432/postgres). BENCH_BACKENDS="sqlite postgres" picks backends;
 # BENCH_ONLY=directory or BENCH_ONLY=matching runs one group of scenarios. Matching scenarios
 # (a broad and a narrow buyer need, top 50) run at 10 connections, as the agency's desk would.
+# BENCH_REUSE=DIR keeps the SQLite files in DIR and the PostgreSQL databases, and seeds a size
+# only when its database is not there yet: a million firms take a quarter of an hour to seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-50}
 PG_ADMIN_URL=${BENCH_POSTGRES_URL:-postgres://root@127.0.0.1:5432/postgres}
 PORT=${BENCH_PORT:-18555}
 WORK=$(mktemp -d)
+DATA=${BENCH_REUSE:-$WORK}
 PASSWORD="benchmark admin password"
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -31,13 +34,19 @@ BIN=target/release/annuaire
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-database_url() { # backend size
+database_url() { # backend size; sets FRESH when the database has to be seeded
+  FRESH=1
   if [ "$1" = sqlite ]; then
-    echo "sqlite://$WORK/bench-$2.db"
+    [ -n "${BENCH_REUSE:-}" ] && [ -f "$DATA/bench-$2.db" ] && FRESH=0
+    URL="sqlite://$DATA/bench-$2.db"
   else
     local name="annuaire_bench_$2"
-    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
-    echo "${PG_ADMIN_URL%/*}/$name"
+    if [ -n "${BENCH_REUSE:-}" ] && [ "$(psql "$PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" = 1 ]; then
+      FRESH=0
+    else
+      psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+    fi
+    URL="${PG_ADMIN_URL%/*}/$name"
   fi
 }
 
@@ -62,11 +71,14 @@ printf '| %-8s | %9s | %-22s | %9s | %8s | %8s | %6s |\n' backend orgs scenario 
 echo "|----------|-----------|------------------------|-----------|----------|----------|--------|"
 for BACKEND in "${BACKENDS[@]}"; do
   for SIZE in "${SIZES[@]}"; do
-    URL=$(database_url "$BACKEND" "$SIZE")
+    database_url "$BACKEND" "$SIZE"
     export ANNUAIRE_DATABASE_URL="$URL" ANNUAIRE_DEMO_DATA=never ANNUAIRE_LOG=warn \
       ANNUAIRE_ADMIN_PASSWORD="$PASSWORD" ANNUAIRE_BIND="127.0.0.1:$PORT" ANNUAIRE_ACCESS_TOKEN_TTL=86400 \
       ANNUAIRE_POOL_SIZE=16
-    SEEDED=$( { /usr/bin/time -f '%e' "$BIN" seed --synthetic "$SIZE" >/dev/null; } 2>&1 | tail -1)
+    SEEDED="reused"
+    if [ "$FRESH" = 1 ]; then
+      SEEDED="seeded in $( { /usr/bin/time -f '%e' "$BIN" seed --synthetic "$SIZE" >/dev/null; } 2>&1 | tail -1) s"
+    fi
     "$BIN" serve > "$WORK/server.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
@@ -96,6 +108,6 @@ for BACKEND in "${BACKENDS[@]}"; do
     fi
     PEAK=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
-    echo "|          | $SIZE | seeded in ${SEEDED} s; server peak memory $PEAK |"
+    echo "|          | $SIZE | ${SEEDED}; server peak memory $PEAK |"
   done
 done
