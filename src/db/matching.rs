@@ -1,8 +1,9 @@
 //! Candidates for a buyer's need: published firms offering a wanted service. When near misses
 //! are not wanted, the hard constraints are checked here too, and only firms that pass them are
-//! read. A need few firms meet is read whole, from the capabilities of the wanted services;
-//! otherwise candidates are read best verification band first and in name order within a band,
-//! so that a ranking can stop as soon as no later firm can enter its top.
+//! read. Candidates are read best verification band first and in name order within a band, a
+//! window of organizations at a time, so that a ranking can stop as soon as no later firm can
+//! enter its top; when the first window does not settle it and few firms meet the need, they
+//! are read whole, from the capabilities of the wanted services.
 
 use std::collections::HashMap;
 
@@ -22,9 +23,12 @@ use crate::error::ApiError;
 
 /// Candidates ranked all at once when there are no more than this many.
 const SMALL_SET: usize = 2_000;
-/// Candidates read by the first query of a band; each further query reads four times more.
-const FIRST_BATCH: usize = 200;
-const LARGEST_BATCH: usize = 6_400;
+/// Organizations in the first window of a band; each further window holds four times more.
+const FIRST_WINDOW: usize = 500;
+const LARGEST_WINDOW: usize = 32_000;
+
+/// A position in name order: the name and id of an organization.
+type Key = (String, String);
 
 /// What the candidate queries need to know of the request.
 struct Need {
@@ -58,10 +62,7 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
     let matcher = ranking.matcher();
     let today = matcher.today();
     let need = Need::new(matcher, !ranking.include_excluded());
-    if let Some(rows) = few_candidates(conn, &need)? {
-        ranking.consider(hydrate(conn, &need, rows)?);
-        return Ok(());
-    }
+    let mut probed = false;
     for band in verification_bands(today) {
         if ranking.complete(band.fit, ("", "")) {
             return Ok(());
@@ -69,23 +70,28 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
         if !populated(conn, &band)? {
             continue;
         }
-        let mut after: Option<(String, String)> = None;
-        let mut size = FIRST_BATCH;
+        let mut after: Option<Key> = None;
+        let mut size = FIRST_WINDOW;
         loop {
-            let rows = page(conn, &need, &band, after.as_ref(), size)?;
-            let Some(last) = rows.last().map(|r| (r.name.clone(), r.id.clone())) else {
+            let (rows, end) = window(conn, &need, &band, after.as_ref(), size)?;
+            ranking.consider(hydrate(conn, &need, rows)?);
+            let Some(end) = end else {
                 break;
             };
-            let exhausted = rows.len() < size;
-            ranking.consider(hydrate(conn, &need, rows)?);
-            if ranking.complete(band.fit, (&last.0, &last.1)) {
+            if ranking.complete(band.fit, (&end.0, &end.1)) {
                 return Ok(());
             }
-            if exhausted {
-                break;
+            // The first window did not settle the top: the need is narrow, or the scores
+            // spread. If few firms meet it, reading them all beats walking the directory.
+            if !probed {
+                probed = true;
+                if let Some(rows) = few_candidates(conn, &need)? {
+                    ranking.consider(hydrate(conn, &need, rows)?);
+                    return Ok(());
+                }
             }
-            after = Some(last);
-            size = (size * 4).min(LARGEST_BATCH);
+            after = Some(end);
+            size = (size * 4).min(LARGEST_WINDOW);
         }
     }
     Ok(())
@@ -190,17 +196,31 @@ fn published_firm(sql: &mut Sql, column_prefix: &str) {
         .bind(Value::Text(Status::Published.as_str().into()));
 }
 
-/// One page of candidates of a band, in name order after `after`.
-fn page(
+/// The next `size` organizations of a band in name order after `after`: the candidates among
+/// them, and the key of the last one unless the band ends within the window. A window bounds
+/// the rows a query scans, not the candidates it finds, so a need few firms meet cannot make
+/// one query walk the whole directory.
+fn window(
     conn: &mut DbConnection,
     need: &Need,
     band: &VerificationBand,
-    after: Option<&(String, String)>,
+    after: Option<&Key>,
     size: usize,
-) -> Result<Vec<CandidateRow>, ApiError> {
+) -> Result<(Vec<CandidateRow>, Option<Key>), ApiError> {
+    let backend = conn.backend();
+    // OFFSET here measures a window on the name index; it never pages an API list.
+    let mut sql = Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE 1 = 1");
+    in_band(&mut sql, backend, band);
+    after_key(&mut sql, ">", after);
+    sql.push(" ORDER BY o.name, o.id LIMIT 1 OFFSET ")
+        .bind(Value::Int(size as i32 - 1));
+    let end = sql
+        .load::<CandidateRow>(conn)?
+        .pop()
+        .map(|row| (row.name, row.id));
     // On SQLite a unary `+` keeps the barely selective kind and status columns out of index
-    // choice, so that the name index drives and a page stops early.
-    let prefix = match conn.backend() {
+    // choice, so that the name index drives.
+    let prefix = match backend {
         Backend::Sqlite => "+o.",
         Backend::Postgres => "o.",
     };
@@ -210,6 +230,16 @@ fn page(
     if need.hard {
         hard_constraints(&mut sql, need, true);
     }
+    in_band(&mut sql, backend, band);
+    after_key(&mut sql, ">", after);
+    after_key(&mut sql, "<=", end.as_ref());
+    sql.push(" ORDER BY o.name, o.id");
+    Ok((sql.load(conn)?, end))
+}
+
+/// Restricts `o` to a verification band. The last band holds nearly everyone, so on SQLite its
+/// `verified_at` stays out of index choice and the name index drives.
+fn in_band(sql: &mut Sql, backend: Backend, band: &VerificationBand) {
     match (band.since, band.before) {
         (Some(since), before) => {
             sql.push(" AND o.verified_at >= ").bind(Value::Time(since.into()));
@@ -218,22 +248,27 @@ fn page(
             }
         }
         (None, Some(before)) => {
-            sql.push(" AND (o.verified_at IS NULL OR o.verified_at < ")
+            let column = match backend {
+                Backend::Sqlite => "+o.verified_at",
+                Backend::Postgres => "o.verified_at",
+            };
+            sql.push(&format!(" AND (o.verified_at IS NULL OR {column} < "))
                 .bind(Value::Time(before.into()))
                 .push(")");
         }
         (None, None) => {}
     }
-    if let Some((name, id)) = after {
-        sql.push(" AND (o.name, o.id) > (")
+}
+
+/// `(o.name, o.id) <comparison> key`, when there is a key.
+fn after_key(sql: &mut Sql, comparison: &str, key: Option<&Key>) {
+    if let Some((name, id)) = key {
+        sql.push(&format!(" AND (o.name, o.id) {comparison} ("))
             .bind(Value::Text(name.clone()))
             .push(", ")
             .bind(Value::Text(id.clone()))
             .push(")");
     }
-    sql.push(" ORDER BY o.name, o.id LIMIT ")
-        .bind(Value::Int(size as i32));
-    sql.load(conn)
 }
 
 /// `EXISTS` a capability `c` of `o` on a wanted service, with the conditions `and` adds.

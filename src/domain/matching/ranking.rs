@@ -2,6 +2,7 @@
 //! and in name order within a band; and when reading more can no longer change the top.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use super::candidate::Candidate;
 use super::explain::{MatchResult, explain};
@@ -14,6 +15,8 @@ pub struct Ranking<'a> {
     include_excluded: bool,
     eligible: Vec<(Assessment, Candidate)>,
     excluded: Vec<(Assessment, Candidate)>,
+    /// Firms already assessed: the same firm may be read twice along different paths.
+    seen: HashSet<String>,
 }
 
 impl<'a> Ranking<'a> {
@@ -25,6 +28,7 @@ impl<'a> Ranking<'a> {
             include_excluded,
             eligible: Vec::new(),
             excluded: Vec::new(),
+            seen: HashSet::new(),
         }
     }
 
@@ -38,9 +42,12 @@ impl<'a> Ranking<'a> {
         self.include_excluded
     }
 
-    /// Assesses a batch of candidates and keeps the best.
+    /// Assesses a batch of candidates and keeps the best; a firm seen before is skipped.
     pub fn consider(&mut self, batch: Vec<Candidate>) {
         for candidate in batch {
+            if !self.seen.insert(candidate.organization_id.clone()) {
+                continue;
+            }
             let assessment = self.matcher.assess(&candidate);
             if assessment.eligible() {
                 self.eligible.push((assessment, candidate));

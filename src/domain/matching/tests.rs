@@ -382,3 +382,24 @@ fn verification_bands_agree_with_the_fit() {
     }
     assert_eq!(bands.last().unwrap().fit, verification_fit(None, today));
 }
+
+#[test]
+fn a_firm_read_twice_is_ranked_once() {
+    let reference = reference();
+    let wanted = criteria(&["bpo"]);
+    let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
+    let mut ranking = Ranking::new(&matcher, 10, false);
+    let alpha = firm("1", "Alpha", vec![service("bpo", &["fr"], None)]);
+    ranking.consider(vec![alpha.clone()]);
+    ranking.consider(vec![
+        alpha,
+        firm("2", "Beta", vec![service("bpo", &["fr"], None)]),
+    ]);
+    let ids: Vec<String> = ranking
+        .finish()
+        .0
+        .into_iter()
+        .map(|r| r.organization_id)
+        .collect();
+    assert_eq!(ids, ["1", "2"]);
+}
