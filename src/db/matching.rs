@@ -23,8 +23,11 @@ use crate::error::ApiError;
 
 /// Candidates ranked all at once when there are no more than this many.
 const SMALL_SET: usize = 2_000;
-/// Organizations in the first window of a band; each further window holds four times more.
-const FIRST_WINDOW: usize = 500;
+/// Organizations in the first window of a band, per result wanted (and at least
+/// `SMALLEST_WINDOW`): enough for a broad need to fill the top at once. Each further window
+/// holds four times more.
+const WINDOW_PER_RESULT: usize = 4;
+const SMALLEST_WINDOW: usize = 100;
 const LARGEST_WINDOW: usize = 32_000;
 
 /// A position in name order: the name and id of an organization.
@@ -71,7 +74,7 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
             continue;
         }
         let mut after: Option<Key> = None;
-        let mut size = FIRST_WINDOW;
+        let mut size = (ranking.limit() * WINDOW_PER_RESULT).max(SMALLEST_WINDOW);
         loop {
             let (rows, end) = window(conn, &need, &band, after.as_ref(), size)?;
             ranking.consider(hydrate(conn, &need, rows)?);
@@ -211,7 +214,7 @@ fn window(
     // OFFSET here measures a window on the name index; it never pages an API list.
     let mut sql = Sql::new("SELECT o.id, o.slug, o.name, o.verified_at FROM organizations o WHERE 1 = 1");
     in_band(&mut sql, backend, band);
-    after_key(&mut sql, ">", after);
+    edge(&mut sql, Edge::After, after);
     sql.push(" ORDER BY o.name, o.id LIMIT 1 OFFSET ")
         .bind(Value::Int(size as i32 - 1));
     let end = sql
@@ -231,8 +234,8 @@ fn window(
         hard_constraints(&mut sql, need, true);
     }
     in_band(&mut sql, backend, band);
-    after_key(&mut sql, ">", after);
-    after_key(&mut sql, "<=", end.as_ref());
+    edge(&mut sql, Edge::After, after);
+    edge(&mut sql, Edge::UpTo, end.as_ref());
     sql.push(" ORDER BY o.name, o.id");
     Ok((sql.load(conn)?, end))
 }
@@ -260,10 +263,27 @@ fn in_band(sql: &mut Sql, backend: Backend, band: &VerificationBand) {
     }
 }
 
-/// `(o.name, o.id) <comparison> key`, when there is a key.
-fn after_key(sql: &mut Sql, comparison: &str, key: Option<&Key>) {
+/// Which side of a key a window edge keeps.
+#[derive(Clone, Copy)]
+enum Edge {
+    /// Strictly after the key.
+    After,
+    /// Up to the key, included.
+    UpTo,
+}
+
+/// Keeps `o` on one side of `key`, when there is one. The row-value comparison is exact; the
+/// redundant bound on the name alone lets PostgreSQL estimate the range from its histogram and
+/// walk the name index instead of scanning the table.
+fn edge(sql: &mut Sql, edge: Edge, key: Option<&Key>) {
     if let Some((name, id)) = key {
-        sql.push(&format!(" AND (o.name, o.id) {comparison} ("))
+        let (row, scalar) = match edge {
+            Edge::After => (">", ">="),
+            Edge::UpTo => ("<=", "<="),
+        };
+        sql.push(&format!(" AND o.name {scalar} "))
+            .bind(Value::Text(name.clone()))
+            .push(&format!(" AND (o.name, o.id) {row} ("))
             .bind(Value::Text(name.clone()))
             .push(", ")
             .bind(Value::Text(id.clone()))

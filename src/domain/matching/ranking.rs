@@ -37,6 +37,11 @@ impl<'a> Ranking<'a> {
         self.matcher
     }
 
+    /// How many firms the ranking keeps.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
     /// Whether firms that fail a hard constraint are wanted too.
     pub fn include_excluded(&self) -> bool {
         self.include_excluded
