@@ -117,6 +117,13 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
         .with_context(|| format!("cannot open the database {url} (ANNUAIRE_DATABASE_URL)"))?;
     let mut conn = pool.get().context("cannot get a database connection")?;
     let applied = db::run_migrations(&mut conn).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    let profiles = db::match_profiles::write_missing(&mut conn).context("cannot write the match profiles")?;
+    if profiles > 0 {
+        tracing::info!(
+            firms = profiles,
+            "wrote the match profiles that published firms lacked"
+        );
+    }
     tracing::info!(database = %url, applied = applied.len(), "database ready");
     let created = applied
         .first()

@@ -84,11 +84,14 @@ pub fn delete<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
 }
 
 /// What follows any change to a record: the organization's version rises, and its search
-/// text is recomputed when the record is part of it.
+/// text and match profile are recomputed when the record is part of them.
 fn changed<F: ItemFields>(conn: &mut DbConnection, item: &Item<F>) -> Result<(), ApiError> {
     organizations::touch(conn, &item.organization_id)?;
     if F::SEARCHED {
         super::search::refresh(conn, &item.organization_id)?;
+    }
+    if F::MATCHED {
+        super::match_profiles::refresh(conn, &item.organization_id)?;
     }
     Ok(())
 }

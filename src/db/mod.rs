@@ -9,6 +9,7 @@ pub mod buyer_matches;
 pub mod buyer_requests;
 pub mod buyer_stats;
 pub mod items;
+pub mod match_profiles;
 pub mod matching;
 mod migrations;
 pub mod organizations;

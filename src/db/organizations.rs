@@ -198,6 +198,7 @@ pub fn insert(conn: &mut DbConnection, org: &Organization, actor: &Caller) -> Re
         .execute(conn)?;
     write_registry_ids(conn, org)?;
     super::search::refresh(conn, &org.id)?;
+    super::match_profiles::refresh(conn, &org.id)?;
     audit::record(conn, change(org, actor, "created"), None, Some(org))
 }
 
@@ -229,6 +230,8 @@ pub fn save(
     if before.fields != after.fields {
         super::search::refresh(conn, &after.id)?;
     }
+    // Status, verification and name all bear on matching; a profile costs a few reads.
+    super::match_profiles::refresh(conn, &after.id)?;
     audit::record(conn, change(after, actor, action), Some(before), Some(after))
 }
 

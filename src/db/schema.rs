@@ -132,6 +132,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    match_profiles (organization_id) {
+        organization_id -> Text,
+        slug -> Text,
+        name -> Text,
+        verified_at -> Nullable<Timestamp>,
+        records -> Text,
+        terms -> Text,
+    }
+}
+
+diesel::table! {
     registry_identifiers (scheme, value) {
         organization_id -> Text,
         scheme -> Text,
@@ -279,7 +290,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     relationships,
     programmes,
     programme_participants,
-    taxonomy_terms
+    taxonomy_terms,
+    match_profiles
 );
 
 diesel::table! {

@@ -25,6 +25,8 @@ pub trait ItemFields: Serialize + DeserializeOwned + Clone + PartialEq + Send + 
     const PATH: &'static str;
     /// Whether the record's text is part of what its organization is found by.
     const SEARCHED: bool = false;
+    /// Whether buyer matching reads the record (it is part of its organization's match profile).
+    const MATCHED: bool = false;
 
     /// Every rule, all violations at once.
     fn validate(&self, reference: &Reference) -> Result<(), ApiError>;
@@ -138,6 +140,7 @@ pub struct CapabilityFields {
 
 impl ItemFields for CapabilityFields {
     const KIND: &'static str = "capability";
+    const MATCHED: bool = true;
     const PATH: &'static str = "capabilities";
     const SEARCHED: bool = true;
 
@@ -204,6 +207,7 @@ pub struct MarketFields {
 
 impl ItemFields for MarketFields {
     const KIND: &'static str = "market";
+    const MATCHED: bool = true;
     const PATH: &'static str = "markets";
 
     fn validate(&self, reference: &Reference) -> Result<(), ApiError> {
@@ -242,6 +246,7 @@ pub struct CertificationFields {
 
 impl ItemFields for CertificationFields {
     const KIND: &'static str = "certification";
+    const MATCHED: bool = true;
     const PATH: &'static str = "certifications";
 
     fn validate(&self, reference: &Reference) -> Result<(), ApiError> {

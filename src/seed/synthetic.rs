@@ -7,6 +7,7 @@ use super::sample;
 use crate::db::items::ItemStore;
 use crate::db::{DbConnection, organizations};
 use crate::domain::items::{CapabilityFields, CertificationFields, Item, MarketFields};
+use crate::domain::matching::profile::MatchProfile;
 use crate::domain::organization::Organization;
 use crate::domain::search;
 use crate::domain::vocab::Status;
@@ -31,6 +32,7 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
         let mut orgs = Vec::with_capacity(size as usize);
         let (mut capabilities, mut markets, mut certifications) = (Vec::new(), Vec::new(), Vec::new());
         let mut documents = Vec::with_capacity(size as usize);
+        let mut profiles = Vec::with_capacity(size as usize);
         for n in start + done..start + done + size {
             let firm = sample::firm(n);
             let id = uuid::Uuid::now_v7().to_string();
@@ -38,6 +40,11 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
             documents.push((
                 id.clone(),
                 search::document(&firm.fields, &firm.capabilities, &service_labels),
+            ));
+            profiles.push(MatchProfile::new(
+                &firm.capabilities,
+                &firm.certifications,
+                &firm.markets,
             ));
             capabilities.extend(firm.capabilities.into_iter().map(|f| Item::new(&id, f, now)));
             markets.extend(firm.markets.into_iter().map(|f| Item::new(&id, f, now)));
@@ -59,6 +66,8 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
             MarketFields::insert_many(conn, &markets)?;
             CertificationFields::insert_many(conn, &certifications)?;
             crate::db::search::insert_documents(conn, &documents)?;
+            let matched: Vec<_> = orgs.iter().zip(profiles.drain(..)).collect();
+            crate::db::match_profiles::insert_many(conn, &matched)?;
             let ids: Vec<String> = orgs.iter().map(|o| o.id.clone()).collect();
             crate::db::audit::record_created_many(conn, &ids, "created")?;
             crate::db::audit::record_created_many(conn, &ids, "published")

@@ -1,6 +1,7 @@
 //! A published firm as matching sees it: only what bears on a buyer's need.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::vocab::{DeliveryMode, MarketKind};
 
@@ -23,29 +24,37 @@ pub struct Candidate {
     pub markets: Vec<Presence>,
 }
 
-/// One capability.
-#[derive(Debug, Clone, PartialEq)]
+/// One capability. Kept in match profiles, under short names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfferedService {
     /// The taxonomy code.
+    #[serde(rename = "s")]
     pub service_code: String,
     /// How it is delivered.
+    #[serde(rename = "d", default, skip_serializing_if = "Vec::is_empty")]
     pub delivery_modes: Vec<DeliveryMode>,
     /// Working languages (ISO 639-1).
+    #[serde(rename = "l", default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
     /// Capacity in seats.
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<i32>,
     /// Capacity in full-time equivalents.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub fte: Option<i32>,
 }
 
-/// One certificate.
-#[derive(Debug, Clone, PartialEq)]
+/// One certificate. Kept in match profiles, under short names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Certificate {
     /// The scheme code.
+    #[serde(rename = "s")]
     pub scheme: String,
     /// First valid day.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<NaiveDate>,
     /// Last valid day.
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<NaiveDate>,
 }
 
@@ -56,11 +65,13 @@ impl Certificate {
     }
 }
 
-/// Presence in one foreign market.
-#[derive(Debug, Clone, PartialEq)]
+/// Presence in one foreign market. Kept in match profiles, under short names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Presence {
     /// ISO 3166-1 code.
+    #[serde(rename = "c")]
     pub country: String,
     /// Served, target or office.
+    #[serde(rename = "k")]
     pub kind: MarketKind,
 }

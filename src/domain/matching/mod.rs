@@ -5,6 +5,7 @@
 pub mod candidate;
 pub mod criteria;
 pub mod explain;
+pub mod profile;
 pub mod ranking;
 pub mod scoring;
 

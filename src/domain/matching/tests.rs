@@ -3,8 +3,10 @@ use chrono::NaiveDate;
 use super::candidate::{Candidate, Certificate, OfferedService, Presence};
 use super::criteria::{CapacityNeed, MatchCriteria, Weights};
 use super::explain::{Constraint, explain};
+use super::profile::{MatchProfile, TermQuery};
 use super::ranking::Ranking;
 use super::scoring::{Exclusion, FULL_MARKS, Matcher, verification_bands, verification_fit};
+use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
 use crate::domain::reference::{CodedName, Reference, TaxonomyTerm};
 use crate::domain::vocab::{CapacityUnit, DeliveryMode, MarketKind};
 
@@ -402,4 +404,88 @@ fn a_firm_read_twice_is_ranked_once() {
         .map(|r| r.organization_id)
         .collect();
     assert_eq!(ids, ["1", "2"]);
+}
+
+fn records<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Vec<T> {
+    serde_json::from_value(value).unwrap()
+}
+
+fn profile() -> MatchProfile {
+    let capabilities: Vec<CapabilityFields> = records(serde_json::json!([
+        {"service_code": "bpo.inbound", "languages": [{"code": "en"}, {"code": "fr"}],
+         "delivery_modes": ["offshore"], "capacity_seats": 120},
+        {"service_code": "it.dev", "languages": [{"code": "fr"}], "delivery_modes": [], "capacity_fte": 30}
+    ]));
+    let certifications: Vec<CertificationFields> =
+        records(serde_json::json!([{"scheme": "iso_iec_27001", "valid_until": "2020-01-01"}]));
+    let markets: Vec<MarketFields> = records(serde_json::json!([{"country": "FR", "kind": "served"}]));
+    MatchProfile::new(&capabilities, &certifications, &markets)
+}
+
+#[test]
+fn a_profile_keeps_what_matching_reads_and_survives_storage() {
+    let stored = serde_json::to_string(&profile()).unwrap();
+    let read: MatchProfile = serde_json::from_str(&stored).unwrap();
+    assert_eq!(read, profile());
+    let candidate = read.into_candidate("o1".into(), "atlantique".into(), "Atlantique".into(), None);
+    assert_eq!(
+        candidate.services[0],
+        service("bpo.inbound", &["en", "fr"], Some(120))
+    );
+    assert_eq!(candidate.services[1].fte, Some(30));
+    assert_eq!(
+        candidate.certificates,
+        [certificate("iso_iec_27001", "2020-01-01")]
+    );
+    assert_eq!(candidate.markets[0].kind, MarketKind::Served);
+}
+
+#[test]
+fn terms_select_every_firm_that_may_meet_the_hard_constraints_and_no_other() {
+    let terms = profile().terms();
+    let services = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let query = |criteria: &MatchCriteria, codes: &[&str]| TermQuery::new(criteria, &services(codes), true);
+    let mut wanted = criteria(&["bpo"]);
+    assert!(query(&wanted, &["bpo", "bpo.inbound"]).matches(&terms));
+    assert!(
+        !query(&wanted, &["bpo", "bpo.outbound"]).matches(&terms),
+        "another service"
+    );
+    wanted.required_languages = vec!["en".into()];
+    assert!(query(&wanted, &["bpo.inbound"]).matches(&terms));
+    assert!(
+        !query(&wanted, &["it.dev"]).matches(&terms),
+        "English only on another service"
+    );
+    wanted.min_capacity = Some(CapacityNeed {
+        amount: 120,
+        unit: CapacityUnit::Seats,
+    });
+    assert!(query(&wanted, &["bpo.inbound"]).matches(&terms), "exactly enough");
+    wanted.min_capacity = Some(CapacityNeed {
+        amount: 300,
+        unit: CapacityUnit::Seats,
+    });
+    assert!(
+        !query(&wanted, &["bpo.inbound"]).matches(&terms),
+        "120 seats for 300"
+    );
+    wanted.min_capacity = Some(CapacityNeed {
+        amount: 10,
+        unit: CapacityUnit::Fte,
+    });
+    assert!(
+        !query(&wanted, &["bpo.inbound"]).matches(&terms),
+        "FTE only on another service"
+    );
+    wanted.min_capacity = None;
+    // The certificate has lapsed: the terms still select the firm, and the matcher rules on it.
+    wanted.required_certifications = vec!["iso_iec_27001".into()];
+    assert!(query(&wanted, &["bpo.inbound"]).matches(&terms));
+    wanted.required_certifications = vec!["pci_dss".into()];
+    assert!(!query(&wanted, &["bpo.inbound"]).matches(&terms));
+    assert!(
+        TermQuery::new(&wanted, &services(&["bpo.inbound"]), false).matches(&terms),
+        "near misses"
+    );
 }

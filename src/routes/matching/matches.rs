@@ -273,7 +273,7 @@ pub async fn save_match(
             &reference,
             now.date_naive(),
         );
-        let candidate = matching::candidate(conn, &matcher, &organization_id)?.ok_or(ApiError::NotFound)?;
+        let candidate = matching::candidate(conn, &organization_id)?.ok_or(ApiError::NotFound)?;
         let saved = SavedMatch {
             request_id: request.id.clone(),
             organization_id,

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::fixture::{FIRMS, enter, enter_all};
 use super::{call, create_request, ranked_ids};
 use crate::backend_test;
-use crate::directory::create_org;
+use crate::directory::{act, create_org, etag};
 
 async fn preview(app: &crate::helpers::TestApp, token: &str, criteria: Value, options: Value) -> Value {
     let body = json!({"criteria": criteria, "options": options});
@@ -273,4 +273,108 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
         top, verified,
         "recently verified firms come first when nothing else differs"
     );
+});
+
+backend_test!(a_ranking_sees_every_change_to_a_firm_at_once, |app| {
+    let curator = app.token_for("curator").await;
+    let agency = app.token_for("agency").await;
+    let id = enter(app, &curator, &FIRMS[0], true).await;
+    let criteria = json!({"services": ["bpo.contact_center_inbound"], "required_languages": ["en"],
+        "required_certifications": ["iso_iec_27001"], "min_capacity": {"amount": 150, "unit": "seats"}});
+    let ranked = async || {
+        ranked_ids(
+            &preview(app, &agency, criteria.clone(), json!({})).await,
+            "results",
+        )
+    };
+    let only_this_firm = vec![id.clone()];
+    assert_eq!(ranked().await, only_this_firm);
+
+    // A record changed, removed, added again.
+    let first_record = async |kind: &str| {
+        let path = format!("/v1/organizations/{id}/{kind}");
+        let (_, listed) = call(app, Method::GET, &path, &curator, None).await;
+        format!("{path}/{}", listed["items"][0]["id"].as_str().unwrap())
+    };
+    let capability = first_record("capabilities").await;
+    let read = app
+        .authed(Method::GET, &capability, &curator)
+        .send()
+        .await
+        .unwrap();
+    let patched = app
+        .authed(Method::PATCH, &capability, &curator)
+        .header("If-Match", etag(&read))
+        .json(&json!({"capacity_seats": 120}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    assert!(ranked().await.is_empty(), "120 seats for 150");
+    let read = app
+        .authed(Method::GET, &capability, &curator)
+        .send()
+        .await
+        .unwrap();
+    let patched = app
+        .authed(Method::PATCH, &capability, &curator)
+        .header("If-Match", etag(&read))
+        .json(&json!({"capacity_seats": 150, "languages": [{"code": "fr"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    assert!(ranked().await.is_empty(), "English no longer spoken");
+    let read = app
+        .authed(Method::GET, &capability, &curator)
+        .send()
+        .await
+        .unwrap();
+    let patched = app
+        .authed(Method::PATCH, &capability, &curator)
+        .header("If-Match", etag(&read))
+        .json(&json!({"languages": [{"code": "en"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    assert_eq!(ranked().await, only_this_firm);
+    let certificate = first_record("certifications").await;
+    let read = app
+        .authed(Method::GET, &certificate, &curator)
+        .send()
+        .await
+        .unwrap();
+    let deleted = app
+        .authed(Method::DELETE, &certificate, &curator)
+        .header("If-Match", etag(&read))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert!(ranked().await.is_empty(), "certificate removed");
+    let body = json!({"scheme": "iso_iec_27001", "valid_until": "2099-12-31"});
+    let path = format!("/v1/organizations/{id}/certifications");
+    assert_eq!(call(app, Method::POST, &path, &curator, Some(&body)).await.0, 201);
+    assert_eq!(ranked().await, only_this_firm);
+
+    // The firm itself renamed, then withdrawn.
+    let path = format!("/v1/organizations/{id}");
+    let read = app.authed(Method::GET, &path, &curator).send().await.unwrap();
+    let renamed = app
+        .authed(Method::PATCH, &path, &curator)
+        .header("If-Match", etag(&read))
+        .json(&json!({"name": "Atlantique Relation Client"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    let answer = preview(app, &agency, criteria.clone(), json!({})).await;
+    assert_eq!(answer["results"][0]["name"], "Atlantique Relation Client");
+    assert_eq!(act(app, &curator, &id, "unpublish").await, 200);
+    assert!(ranked().await.is_empty(), "a draft is never ranked");
+    assert_eq!(act(app, &curator, &id, "publish").await, 200);
+    assert_eq!(ranked().await, only_this_firm);
+    assert_eq!(act(app, &curator, &id, "archive").await, 200);
+    assert!(ranked().await.is_empty(), "an archived firm is never ranked");
 });

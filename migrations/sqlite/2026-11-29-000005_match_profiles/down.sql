@@ -1,0 +1,2 @@
+DROP TABLE match_terms;
+DROP TABLE match_profiles;

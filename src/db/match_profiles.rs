@@ -1,0 +1,93 @@
+//! Match profiles (`crate::domain::matching::profile`): one row per published firm, rewritten
+//! in the transaction that changes the firm or one of its records, and read by
+//! [`super::matching`].
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::items::ItemStore;
+use super::organizations;
+use super::schema::match_profiles;
+use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
+use crate::domain::matching::profile::MatchProfile;
+use crate::domain::organization::Organization;
+use crate::domain::vocab::{OrganizationKind, Status};
+use crate::error::ApiError;
+
+/// Firms whose missing profiles are written per transaction at start-up.
+const REBUILD_BATCH: i64 = 1_000;
+
+/// Rewrites the profile of an organization after it or its records changed: a published firm
+/// has one, any other organization none.
+pub fn refresh(conn: &mut DbConnection, organization_id: &str) -> Result<(), ApiError> {
+    diesel::delete(match_profiles::table.filter(match_profiles::organization_id.eq(organization_id)))
+        .execute(conn)?;
+    let Some(org) = organizations::find(conn, organization_id)? else {
+        return Ok(());
+    };
+    if !matched(&org) {
+        return Ok(());
+    }
+    let profile = MatchProfile::new(
+        &fields_of::<CapabilityFields>(conn, &org.id)?,
+        &fields_of::<CertificationFields>(conn, &org.id)?,
+        &fields_of::<MarketFields>(conn, &org.id)?,
+    );
+    insert_many(conn, &[(&org, profile)])
+}
+
+/// Stores the profiles of new published firms.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    profiles: &[(&Organization, MatchProfile)],
+) -> Result<(), ApiError> {
+    let rows = profiles
+        .iter()
+        .map(|(org, profile)| {
+            Ok((
+                match_profiles::organization_id.eq(&org.id),
+                match_profiles::slug.eq(&org.slug),
+                match_profiles::name.eq(&org.fields.name),
+                match_profiles::verified_at.eq(org.verification.as_ref().map(|v| v.verified_at.naive_utc())),
+                match_profiles::records.eq(serde_json::to_string(profile).map_err(ApiError::internal)?),
+                match_profiles::terms.eq(profile.terms()),
+            ))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    super::batch_insert!(conn, match_profiles::table, rows)?;
+    Ok(())
+}
+
+/// Writes the profiles that published firms lack, as after the migration that introduced them;
+/// returns how many. Each batch is a transaction of its own, so an interrupted start resumes.
+pub fn write_missing(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    use super::schema::organizations as o;
+    let mut written = 0;
+    loop {
+        let missing: Vec<String> = o::table
+            .filter(o::kind.eq(OrganizationKind::Firm.as_str()))
+            .filter(o::status.eq(Status::Published.as_str()))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                match_profiles::table.filter(match_profiles::organization_id.eq(o::id)),
+            )))
+            .select(o::id)
+            .limit(REBUILD_BATCH)
+            .load(conn)?;
+        if missing.is_empty() {
+            return Ok(written);
+        }
+        conn.transaction(|conn| missing.iter().try_for_each(|id| refresh(conn, id)))?;
+        written += missing.len();
+    }
+}
+
+fn fields_of<F: ItemStore>(conn: &mut DbConnection, organization_id: &str) -> Result<Vec<F>, ApiError> {
+    Ok(F::load(conn, organization_id)?
+        .into_iter()
+        .map(|item| item.fields)
+        .collect())
+}
+
+fn matched(org: &Organization) -> bool {
+    org.fields.kind == OrganizationKind::Firm && org.status == Status::Published
+}

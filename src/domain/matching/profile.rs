@@ -1,0 +1,178 @@
+//! A published firm's match profile: everything matching reads of the firm, kept in one row
+//! and rewritten whenever the firm or one of its records changes, so that ranking reads one
+//! row per firm instead of four tables. Its terms index it: a narrow need finds its few
+//! candidates by intersecting term lists, not by walking every firm that offers the service.
+//!
+//! The terms select a superset of the firms that meet a need (capacity is indexed in steps,
+//! certificates whatever their dates); the matcher applies the exact constraints.
+
+use serde::{Deserialize, Serialize};
+
+use super::candidate::{Candidate, Certificate, OfferedService, Presence};
+use super::criteria::MatchCriteria;
+use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
+use crate::domain::vocab::CapacityUnit;
+
+/// Capacities are indexed as "at least this much", at these steps.
+const CAPACITY_STEPS: [i32; 7] = [10, 25, 50, 100, 250, 500, 1_000];
+
+/// What matching reads of a firm, stored as compact JSON: a million of them add up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchProfile {
+    #[serde(rename = "s", default)]
+    services: Vec<OfferedService>,
+    #[serde(rename = "c", default)]
+    certificates: Vec<Certificate>,
+    #[serde(rename = "m", default)]
+    markets: Vec<Presence>,
+}
+
+impl MatchProfile {
+    /// The profile of a firm with these records.
+    pub fn new(
+        capabilities: &[CapabilityFields],
+        certifications: &[CertificationFields],
+        markets: &[MarketFields],
+    ) -> Self {
+        MatchProfile {
+            services: capabilities
+                .iter()
+                .map(|c| OfferedService {
+                    service_code: c.service_code.clone(),
+                    delivery_modes: c.delivery_modes.clone(),
+                    languages: c.languages.iter().map(|l| l.code.clone()).collect(),
+                    seats: c.capacity_seats,
+                    fte: c.capacity_fte,
+                })
+                .collect(),
+            certificates: certifications
+                .iter()
+                .map(|c| Certificate {
+                    scheme: c.scheme.clone(),
+                    valid_from: c.valid_from,
+                    valid_until: c.valid_until,
+                })
+                .collect(),
+            markets: markets
+                .iter()
+                .map(|m| Presence {
+                    country: m.country.clone(),
+                    kind: m.kind,
+                })
+                .collect(),
+        }
+    }
+
+    /// The words the profile is indexed by, separated by spaces.
+    pub fn terms(&self) -> String {
+        let mut terms = Vec::new();
+        for service in &self.services {
+            let code = &service.service_code;
+            terms.push(service_term(code));
+            terms.extend(service.languages.iter().map(|l| language_term(code, l)));
+            for (unit, amount) in [
+                (CapacityUnit::Seats, service.seats),
+                (CapacityUnit::Fte, service.fte),
+            ] {
+                let steps = CAPACITY_STEPS
+                    .iter()
+                    .filter(|&&step| amount.is_some_and(|a| a >= step));
+                terms.extend(steps.map(|&step| capacity_term(code, unit, step)));
+            }
+        }
+        terms.extend(self.certificates.iter().map(|c| certificate_term(&c.scheme)));
+        terms.sort();
+        terms.dedup();
+        terms.join(" ")
+    }
+
+    /// The firm as a candidate.
+    pub fn into_candidate(
+        self,
+        organization_id: String,
+        slug: String,
+        name: String,
+        verified_on: Option<chrono::NaiveDate>,
+    ) -> Candidate {
+        Candidate {
+            organization_id,
+            slug,
+            name,
+            verified_on,
+            services: self.services,
+            certificates: self.certificates,
+            markets: self.markets,
+        }
+    }
+}
+
+/// The terms a firm must hold to meet a need: at least one of each group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermQuery {
+    groups: Vec<Vec<String>>,
+}
+
+impl TermQuery {
+    /// The terms of a firm that offers one of `services` (the wanted codes with their
+    /// descendants) and, when `hard`, may meet the hard constraints of `criteria`.
+    pub fn new(criteria: &MatchCriteria, services: &[String], hard: bool) -> Self {
+        TermQuery {
+            groups: required_terms(criteria, services, hard),
+        }
+    }
+
+    /// Groups of alternatives, all of which must be met.
+    pub fn groups(&self) -> &[Vec<String>] {
+        &self.groups
+    }
+
+    /// Whether a profile with these terms (as [`MatchProfile::terms`] writes them) meets it.
+    pub fn matches(&self, terms: &str) -> bool {
+        let words: Vec<&str> = terms.split(' ').collect();
+        self.groups.iter().all(|group| {
+            group
+                .iter()
+                .any(|term| words.binary_search(&term.as_str()).is_ok())
+        })
+    }
+}
+
+fn required_terms(criteria: &MatchCriteria, services: &[String], hard: bool) -> Vec<Vec<String>> {
+    let each_service = |term: &dyn Fn(&str) -> String| services.iter().map(|s| term(s)).collect();
+    let mut groups: Vec<Vec<String>> = vec![each_service(&service_term)];
+    if !hard {
+        return groups;
+    }
+    for language in &criteria.required_languages {
+        groups.push(each_service(&|code| language_term(code, language)));
+    }
+    groups.extend(
+        criteria
+            .required_certifications
+            .iter()
+            .map(|scheme| vec![certificate_term(scheme)]),
+    );
+    if let Some(need) = criteria.min_capacity {
+        let step = CAPACITY_STEPS.iter().rev().find(|&&step| step <= need.amount);
+        if let Some(&step) = step {
+            groups.push(each_service(&|code| capacity_term(code, need.unit, step)));
+        }
+    }
+    groups
+}
+
+fn service_term(code: &str) -> String {
+    format!("s:{code}")
+}
+
+fn language_term(code: &str, language: &str) -> String {
+    format!("l:{code}:{language}")
+}
+
+fn capacity_term(code: &str, unit: CapacityUnit, step: i32) -> String {
+    format!("k:{code}:{}:{step}", unit.as_str())
+}
+
+fn certificate_term(scheme: &str) -> String {
+    format!("c:{scheme}")
+}
