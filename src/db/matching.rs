@@ -101,7 +101,7 @@ fn need_terms(matcher: &Matcher<'_>, hard: bool) -> TermQuery {
         .collect();
     services.sort();
     services.dedup();
-    TermQuery::new(matcher.criteria(), &services, hard)
+    TermQuery::new(matcher.criteria(), &services, matcher.reference_date(), hard)
 }
 
 #[derive(QueryableByName)]

@@ -4,8 +4,9 @@
 //! candidates by intersecting term lists, not by walking every firm that offers the service.
 //!
 //! The terms select a superset of the firms that meet a need (capacity is indexed in steps,
-//! certificates whatever their dates); the matcher applies the exact constraints.
+//! certificates by the years they are valid in); the matcher applies the exact constraints.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::candidate::{Candidate, Certificate, OfferedService, Presence};
@@ -14,7 +15,11 @@ use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
 use crate::domain::vocab::CapacityUnit;
 
 /// Capacities are indexed as "at least this much", at these steps.
-const CAPACITY_STEPS: [i32; 7] = [10, 25, 50, 100, 250, 500, 1_000];
+const CAPACITY_STEPS: [i32; 8] = [10, 20, 50, 100, 200, 500, 1_000, 2_000];
+/// Certificates are indexed by each year they are valid in, within these years: a need is
+/// never dated before today, and a certificate without an end counts as lapsing in the last.
+const FIRST_INDEXED_YEAR: i32 = 2020;
+const LAST_INDEXED_YEAR: i32 = 2100;
 
 /// What matching reads of a firm, stored as compact JSON: a million of them add up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,7 +85,12 @@ impl MatchProfile {
                 terms.extend(steps.map(|&step| capacity_term(code, unit, step)));
             }
         }
-        terms.extend(self.certificates.iter().map(|c| certificate_term(&c.scheme)));
+        for certificate in &self.certificates {
+            let first = certificate.valid_from.map_or(FIRST_INDEXED_YEAR, |d| d.year());
+            let last = certificate.valid_until.map_or(LAST_INDEXED_YEAR, |d| d.year());
+            let years = first.max(FIRST_INDEXED_YEAR)..=last.min(LAST_INDEXED_YEAR);
+            terms.extend(years.map(|year| certificate_term(&certificate.scheme, year)));
+        }
         terms.sort();
         terms.dedup();
         terms.join(" ")
@@ -92,7 +102,7 @@ impl MatchProfile {
         organization_id: String,
         slug: String,
         name: String,
-        verified_on: Option<chrono::NaiveDate>,
+        verified_on: Option<NaiveDate>,
     ) -> Candidate {
         Candidate {
             organization_id,
@@ -114,10 +124,11 @@ pub struct TermQuery {
 
 impl TermQuery {
     /// The terms of a firm that offers one of `services` (the wanted codes with their
-    /// descendants) and, when `hard`, may meet the hard constraints of `criteria`.
-    pub fn new(criteria: &MatchCriteria, services: &[String], hard: bool) -> Self {
+    /// descendants) and, when `hard`, may meet the hard constraints of `criteria` with
+    /// certificates valid on `day`.
+    pub fn new(criteria: &MatchCriteria, services: &[String], day: NaiveDate, hard: bool) -> Self {
         TermQuery {
-            groups: required_terms(criteria, services, hard),
+            groups: required_terms(criteria, services, day, hard),
         }
     }
 
@@ -137,7 +148,12 @@ impl TermQuery {
     }
 }
 
-fn required_terms(criteria: &MatchCriteria, services: &[String], hard: bool) -> Vec<Vec<String>> {
+fn required_terms(
+    criteria: &MatchCriteria,
+    services: &[String],
+    day: NaiveDate,
+    hard: bool,
+) -> Vec<Vec<String>> {
     let each_service = |term: &dyn Fn(&str) -> String| services.iter().map(|s| term(s)).collect();
     let mut groups: Vec<Vec<String>> = vec![each_service(&service_term)];
     if !hard {
@@ -146,11 +162,12 @@ fn required_terms(criteria: &MatchCriteria, services: &[String], hard: bool) -> 
     for language in &criteria.required_languages {
         groups.push(each_service(&|code| language_term(code, language)));
     }
+    let year = day.year().clamp(FIRST_INDEXED_YEAR, LAST_INDEXED_YEAR);
     groups.extend(
         criteria
             .required_certifications
             .iter()
-            .map(|scheme| vec![certificate_term(scheme)]),
+            .map(|scheme| vec![certificate_term(scheme, year)]),
     );
     if let Some(need) = criteria.min_capacity {
         let step = CAPACITY_STEPS.iter().rev().find(|&&step| step <= need.amount);
@@ -173,6 +190,6 @@ fn capacity_term(code: &str, unit: CapacityUnit, step: i32) -> String {
     format!("k:{code}:{}:{step}", unit.as_str())
 }
 
-fn certificate_term(scheme: &str) -> String {
-    format!("c:{scheme}")
+fn certificate_term(scheme: &str, year: i32) -> String {
+    format!("c:{scheme}:{year}")
 }

@@ -444,7 +444,9 @@ fn a_profile_keeps_what_matching_reads_and_survives_storage() {
 fn terms_select_every_firm_that_may_meet_the_hard_constraints_and_no_other() {
     let terms = profile().terms();
     let services = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    let query = |criteria: &MatchCriteria, codes: &[&str]| TermQuery::new(criteria, &services(codes), true);
+    let today = day("2026-11-29");
+    let query =
+        |criteria: &MatchCriteria, codes: &[&str]| TermQuery::new(criteria, &services(codes), today, true);
     let mut wanted = criteria(&["bpo"]);
     assert!(query(&wanted, &["bpo", "bpo.inbound"]).matches(&terms));
     assert!(
@@ -479,13 +481,14 @@ fn terms_select_every_firm_that_may_meet_the_hard_constraints_and_no_other() {
         "FTE only on another service"
     );
     wanted.min_capacity = None;
-    // The certificate has lapsed: the terms still select the firm, and the matcher rules on it.
+    // The certificate lapsed on 2020-01-01: selected for a day in 2020 (the matcher rules on
+    // the exact date), not for one in 2026.
     wanted.required_certifications = vec!["iso_iec_27001".into()];
-    assert!(query(&wanted, &["bpo.inbound"]).matches(&terms));
+    assert!(!query(&wanted, &["bpo.inbound"]).matches(&terms), "lapsed");
+    let in_2020 = TermQuery::new(&wanted, &services(&["bpo.inbound"]), day("2020-06-30"), true);
+    assert!(in_2020.matches(&terms));
+    let near_misses = TermQuery::new(&wanted, &services(&["bpo.inbound"]), today, false);
+    assert!(near_misses.matches(&terms));
     wanted.required_certifications = vec!["pci_dss".into()];
-    assert!(!query(&wanted, &["bpo.inbound"]).matches(&terms));
-    assert!(
-        TermQuery::new(&wanted, &services(&["bpo.inbound"]), false).matches(&terms),
-        "near misses"
-    );
+    assert!(!TermQuery::new(&wanted, &services(&["bpo.inbound"]), day("2020-06-30"), true).matches(&terms));
 }
