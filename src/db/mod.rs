@@ -116,9 +116,17 @@ where
     run(pool, move |conn| conn.transaction(work)).await
 }
 
-/// Refreshes the query planner's statistics after a bulk load.
+/// Refreshes the query planner's statistics after a bulk load. On PostgreSQL it also merges
+/// the pending entries of GIN indexes, which every search would otherwise scan one by one.
 pub fn analyze(conn: &mut DbConnection) -> Result<(), ApiError> {
-    Ok(conn.batch_execute("ANALYZE")?)
+    conn.batch_execute("ANALYZE")?;
+    if conn.backend() == Backend::Postgres {
+        conn.batch_execute(
+            "SELECT gin_clean_pending_list(c.oid) FROM pg_class c JOIN pg_am a ON a.oid = c.relam \
+             WHERE a.amname = 'gin' AND c.relnamespace = current_schema()::regnamespace",
+        )?;
+    }
+    Ok(())
 }
 
 /// Whether the database answers a query that reads a table within `timeout`. Reading a table

@@ -2,7 +2,7 @@
 //! created for the test (behind a proxy that can simulate an outage) and dropped after it.
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 
 use super::proxy::Proxy;
 
@@ -98,6 +98,24 @@ impl TestDatabase {
                 proxy.set_down(true);
                 Some(Outage { proxy: proxy.clone() })
             }
+        }
+    }
+
+    /// Runs SQL on the database behind the application's back, as an older version of the
+    /// service or an operator would have left it.
+    pub fn execute(&self, sql: &str) {
+        match &self.kind {
+            Kind::Sqlite { .. } => {
+                let path = self.url.trim_start_matches("sqlite://");
+                SqliteConnection::establish(path)
+                    .unwrap()
+                    .batch_execute(sql)
+                    .unwrap();
+            }
+            Kind::Postgres { .. } => PgConnection::establish(&self.url)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap(),
         }
     }
 }

@@ -378,3 +378,41 @@ backend_test!(a_ranking_sees_every_change_to_a_firm_at_once, |app| {
     assert_eq!(act(app, &curator, &id, "archive").await, 200);
     assert!(ranked().await.is_empty(), "an archived firm is never ranked");
 });
+
+backend_test!(
+    firms_published_before_profiles_existed_are_ranked_after_a_restart,
+    |app| {
+        let curator = app.token_for("curator").await;
+        let agency = app.token_for("agency").await;
+        let ids = enter_all(app, &curator, &FIRMS[..4]).await;
+        // As the database stood before match profiles were introduced.
+        app.db.execute("DELETE FROM match_profiles");
+        let criteria = json!({"services": ["bpo"]});
+        assert!(
+            ranked_ids(
+                &preview(app, &agency, criteria.clone(), json!({})).await,
+                "results"
+            )
+            .is_empty()
+        );
+
+        let restarted = app.spawn_server(&[]).await;
+        let answer: Value = app
+            .client
+            .post(restarted.url("/v1/matches/preview"))
+            .bearer_auth(&agency)
+            .json(&json!({"criteria": criteria}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut ranked = ranked_ids(&answer, "results");
+        ranked.sort();
+        let mut expected: Vec<String> = ids.into_values().collect();
+        expected.sort();
+        assert_eq!(ranked, expected);
+        restarted.stop().await;
+    }
+);
