@@ -1,8 +1,9 @@
 //! Candidates for a buyer's need, read from the match profiles of published firms. They are
 //! read best verification band first and in name order within a band, a window of profiles at
 //! a time, so that a ranking can stop as soon as no later firm can enter its top. When the
-//! first window does not settle it and few firms hold the need's terms, those are read whole
-//! from the term index instead.
+//! first window does not settle it, the term index is asked first for the firms of the band
+//! that may earn full marks, in name order, which often settles a narrow need; failing that,
+//! if few firms hold the need's terms, they are read whole.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use diesel::sql_types::{Nullable, Text, Timestamp};
 use super::sql::{Sql, Value};
 use super::{Backend, DbConnection};
 use crate::domain::matching::candidate::Candidate;
-use crate::domain::matching::profile::{MatchProfile, TermQuery};
+use crate::domain::matching::profile::{MatchProfile, TermNeed, TermQuery};
 use crate::domain::matching::ranking::Ranking;
 use crate::domain::matching::scoring::{Matcher, VerificationBand, verification_bands};
 use crate::error::ApiError;
@@ -35,9 +36,9 @@ type Key = (String, String);
 /// Feeds `ranking` with candidates until its top is settled or none are left.
 pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), ApiError> {
     let matcher = ranking.matcher();
-    let terms = need_terms(matcher, !ranking.include_excluded());
+    let search = Search::new(matcher, !ranking.include_excluded());
     let mut probed = false;
-    for band in verification_bands(matcher.today()) {
+    'bands: for band in verification_bands(matcher.today()) {
         if ranking.complete(band.fit, ("", "")) {
             return Ok(());
         }
@@ -46,27 +47,40 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
         }
         let mut after: Option<Key> = None;
         let mut size = (ranking.limit() * WINDOW_PER_RESULT).max(SMALLEST_WINDOW);
+        let mut first_window = true;
         loop {
             let rows = window(conn, &band, after.as_ref(), size)?;
             let end = (rows.len() == size)
-                .then(|| {
-                    rows.last()
-                        .map(|row| (row.name.clone(), row.organization_id.clone()))
-                })
+                .then(|| rows.last().map(ProfileRow::key))
                 .flatten();
-            ranking.consider(candidates(&terms, rows)?);
+            ranking.consider(candidates(&search.terms, rows)?);
             let Some(end) = end else {
-                break;
+                continue 'bands;
             };
             if ranking.complete(band.fit, (&end.0, &end.1)) {
-                return Ok(());
+                continue 'bands;
             }
             // The first window did not settle the top: the need is narrow, or the scores
-            // spread. If few firms hold its terms, reading them all beats walking the directory.
+            // spread. The firms that may earn full marks come first in name order, and may
+            // settle it; else, if few firms hold the need's terms, reading them all beats
+            // walking the directory.
+            if first_window && let Some(full_marks) = &search.full_marks {
+                let rows = best_first(conn, full_marks, &band, ranking.limit())?;
+                let last = (rows.len() == ranking.limit())
+                    .then(|| rows.last().map(ProfileRow::key))
+                    .flatten();
+                ranking.consider(candidates(&search.terms, rows)?);
+                if let Some(last) = last
+                    && ranking.complete(band.fit, (&last.0, &last.1))
+                {
+                    continue 'bands;
+                }
+            }
+            first_window = false;
             if !probed {
                 probed = true;
-                if let Some(rows) = few_candidates(conn, &terms)? {
-                    ranking.consider(candidates(&terms, rows)?);
+                if let Some(rows) = few_candidates(conn, &search.terms)? {
+                    ranking.consider(candidates(&search.terms, rows)?);
                     return Ok(());
                 }
             }
@@ -75,6 +89,33 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
         }
     }
     Ok(())
+}
+
+/// What the candidate queries look for.
+struct Search {
+    /// The terms of every candidate: a wanted service and, unless near misses are wanted, the
+    /// hard constraints.
+    terms: TermQuery,
+    /// The terms of the candidates that may earn full marks, when such a bound is exact.
+    full_marks: Option<TermQuery>,
+}
+
+impl Search {
+    fn new(matcher: &Matcher<'_>, hard: bool) -> Self {
+        let wanted = matcher
+            .criteria()
+            .services
+            .iter()
+            .map(|code| matcher.reference().with_descendants(code))
+            .collect();
+        let need = TermNeed::new(matcher.criteria(), wanted, matcher.reference_date());
+        let terms = TermQuery::new(&need, hard);
+        let full_marks = matcher
+            .full_marks()
+            .filter(|_| hard)
+            .map(|marks| terms.with_full_marks(&need, marks));
+        Search { terms, full_marks }
+    }
 }
 
 /// One published firm as a candidate, whatever it offers; `None` when there is no such
@@ -88,20 +129,6 @@ pub fn candidate(conn: &mut DbConnection, organization_id: &str) -> Result<Optio
         .map(ProfileRow::into_candidate)
         .next()
         .transpose()
-}
-
-/// The terms a candidate must hold: the wanted services with their descendants and, unless
-/// near misses are wanted, the hard constraints.
-fn need_terms(matcher: &Matcher<'_>, hard: bool) -> TermQuery {
-    let mut services: Vec<String> = matcher
-        .criteria()
-        .services
-        .iter()
-        .flat_map(|code| matcher.reference().with_descendants(code))
-        .collect();
-    services.sort();
-    services.dedup();
-    TermQuery::new(matcher.criteria(), &services, matcher.reference_date(), hard)
 }
 
 #[derive(QueryableByName)]
@@ -121,6 +148,10 @@ struct ProfileRow {
 }
 
 impl ProfileRow {
+    fn key(&self) -> Key {
+        (self.name.clone(), self.organization_id.clone())
+    }
+
     fn into_candidate(self) -> Result<Candidate, ApiError> {
         let profile: MatchProfile = serde_json::from_str(&self.records).map_err(ApiError::internal)?;
         Ok(profile.into_candidate(
@@ -145,7 +176,32 @@ fn candidates(terms: &TermQuery, rows: Vec<ProfileRow>) -> Result<Vec<Candidate>
 /// meet it, not to those offering the service.
 fn few_candidates(conn: &mut DbConnection, terms: &TermQuery) -> Result<Option<Vec<ProfileRow>>, ApiError> {
     let mut sql = Sql::new(PROFILE);
-    match conn.backend() {
+    holding(&mut sql, conn.backend(), terms);
+    sql.push(" LIMIT ").bind(Value::Int(SMALL_SET as i32 + 1));
+    let rows: Vec<ProfileRow> = sql.load(conn)?;
+    Ok((rows.len() <= SMALL_SET).then_some(rows))
+}
+
+/// The first `limit` profiles of a band in name order among those holding `terms`.
+fn best_first(
+    conn: &mut DbConnection,
+    terms: &TermQuery,
+    band: &VerificationBand,
+    limit: usize,
+) -> Result<Vec<ProfileRow>, ApiError> {
+    let backend = conn.backend();
+    let mut sql = Sql::new(PROFILE);
+    holding(&mut sql, backend, terms);
+    in_band(&mut sql, backend, band);
+    sql.push(" ORDER BY p.name, p.organization_id LIMIT ")
+        .bind(Value::Int(limit as i32));
+    sql.load(conn)
+}
+
+/// Restricts `p` to the profiles holding `terms`, through the term index, and opens the
+/// `WHERE` clause.
+fn holding(sql: &mut Sql, backend: Backend, terms: &TermQuery) {
+    match backend {
         Backend::Sqlite => {
             // Terms are taxonomy and vocabulary codes, validated on the way in; quoted, each is
             // one word to FTS5 whatever it holds.
@@ -173,9 +229,6 @@ fn few_candidates(conn: &mut DbConnection, terms: &TermQuery) -> Result<Option<V
             }
         }
     }
-    sql.push(" LIMIT ").bind(Value::Int(SMALL_SET as i32 + 1));
-    let rows: Vec<ProfileRow> = sql.load(conn)?;
-    Ok((rows.len() <= SMALL_SET).then_some(rows))
 }
 
 /// Whether any firm was verified within the band (the last band, with the never verified,

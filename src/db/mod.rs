@@ -117,14 +117,18 @@ where
 }
 
 /// Refreshes the query planner's statistics after a bulk load. On PostgreSQL it also merges
-/// the pending entries of GIN indexes, which every search would otherwise scan one by one.
+/// the pending entries of GIN indexes, which every search would otherwise scan one by one; at
+/// a million firms that outlasts the timeout meant for requests, so it is lifted here.
 pub fn analyze(conn: &mut DbConnection) -> Result<(), ApiError> {
-    conn.batch_execute("ANALYZE")?;
-    if conn.backend() == Backend::Postgres {
-        conn.batch_execute(
-            "SELECT gin_clean_pending_list(c.oid) FROM pg_class c JOIN pg_am a ON a.oid = c.relam \
-             WHERE a.amname = 'gin' AND c.relnamespace = current_schema()::regnamespace",
-        )?;
+    match conn.backend() {
+        Backend::Sqlite => conn.batch_execute("ANALYZE")?,
+        Backend::Postgres => conn.transaction(|conn| {
+            conn.batch_execute(
+                "SET LOCAL statement_timeout = 0; ANALYZE; \
+                 SELECT gin_clean_pending_list(c.oid) FROM pg_class c JOIN pg_am a ON a.oid = c.relam \
+                 WHERE a.amname = 'gin' AND c.relnamespace = current_schema()::regnamespace",
+            )
+        })?,
     }
     Ok(())
 }

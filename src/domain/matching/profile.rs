@@ -10,7 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::candidate::{Candidate, Certificate, OfferedService, Presence};
-use super::criteria::MatchCriteria;
+use super::criteria::{CapacityNeed, MatchCriteria};
+use super::scoring::FullMarks;
 use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
 use crate::domain::vocab::CapacityUnit;
 
@@ -116,6 +117,51 @@ impl MatchProfile {
     }
 }
 
+/// A need as the terms see it.
+pub struct TermNeed<'a> {
+    criteria: &'a MatchCriteria,
+    /// Each wanted service with the codes below it.
+    wanted: Vec<Vec<String>>,
+    /// Every code a wanted service covers.
+    services: Vec<String>,
+    /// The year certificates must be valid in, as indexed.
+    year: i32,
+}
+
+impl<'a> TermNeed<'a> {
+    /// `wanted` holds each wanted service with its descendants; certificates must be valid
+    /// on `day`.
+    pub fn new(criteria: &'a MatchCriteria, wanted: Vec<Vec<String>>, day: NaiveDate) -> Self {
+        let mut services: Vec<String> = wanted.iter().flatten().cloned().collect();
+        services.sort();
+        services.dedup();
+        TermNeed {
+            criteria,
+            wanted,
+            services,
+            year: day.year().clamp(FIRST_INDEXED_YEAR, LAST_INDEXED_YEAR),
+        }
+    }
+
+    fn on_any_service(&self, term: impl Fn(&str) -> String) -> Vec<String> {
+        self.services.iter().map(|code| term(code)).collect()
+    }
+
+    fn speaks(&self, language: &str) -> Vec<String> {
+        self.on_any_service(|code| language_term(code, language))
+    }
+
+    fn holds(&self, scheme: &str) -> Vec<String> {
+        vec![certificate_term(scheme, self.year)]
+    }
+
+    /// `None` when the need is below the smallest step: every firm may meet it.
+    fn offers(&self, need: CapacityNeed) -> Option<Vec<String>> {
+        let step = CAPACITY_STEPS.iter().rev().find(|&&step| step <= need.amount)?;
+        Some(self.on_any_service(|code| capacity_term(code, need.unit, *step)))
+    }
+}
+
 /// The terms a firm must hold to meet a need: at least one of each group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermQuery {
@@ -123,13 +169,37 @@ pub struct TermQuery {
 }
 
 impl TermQuery {
-    /// The terms of a firm that offers one of `services` (the wanted codes with their
-    /// descendants) and, when `hard`, may meet the hard constraints of `criteria` with
-    /// certificates valid on `day`.
-    pub fn new(criteria: &MatchCriteria, services: &[String], day: NaiveDate, hard: bool) -> Self {
-        TermQuery {
-            groups: required_terms(criteria, services, day, hard),
+    /// The terms of a firm that offers a wanted service and, when `hard`, may meet the hard
+    /// constraints.
+    pub fn new(need: &TermNeed<'_>, hard: bool) -> Self {
+        let mut groups = vec![need.on_any_service(service_term)];
+        if hard {
+            let c = need.criteria;
+            groups.extend(c.required_languages.iter().map(|l| need.speaks(l)));
+            groups.extend(c.required_certifications.iter().map(|s| need.holds(s)));
+            groups.extend(c.min_capacity.and_then(|capacity| need.offers(capacity)));
         }
+        TermQuery { groups }
+    }
+
+    /// Narrowed to the firms that may also earn `marks`.
+    pub fn with_full_marks(&self, need: &TermNeed<'_>, marks: FullMarks) -> Self {
+        let c = need.criteria;
+        let mut groups = self.groups.clone();
+        if marks.services {
+            let each = need.wanted.iter();
+            groups.extend(each.map(|codes| codes.iter().map(|code| service_term(code)).collect()));
+        }
+        if marks.preferred_languages {
+            groups.extend(c.preferred_languages.iter().map(|l| need.speaks(l)));
+        }
+        if marks.preferred_certifications {
+            groups.extend(c.preferred_certifications.iter().map(|s| need.holds(s)));
+        }
+        groups.extend(marks.capacity.and_then(|capacity| need.offers(capacity)));
+        groups.sort();
+        groups.dedup();
+        TermQuery { groups }
     }
 
     /// Groups of alternatives, all of which must be met.
@@ -146,36 +216,6 @@ impl TermQuery {
                 .any(|term| words.binary_search(&term.as_str()).is_ok())
         })
     }
-}
-
-fn required_terms(
-    criteria: &MatchCriteria,
-    services: &[String],
-    day: NaiveDate,
-    hard: bool,
-) -> Vec<Vec<String>> {
-    let each_service = |term: &dyn Fn(&str) -> String| services.iter().map(|s| term(s)).collect();
-    let mut groups: Vec<Vec<String>> = vec![each_service(&service_term)];
-    if !hard {
-        return groups;
-    }
-    for language in &criteria.required_languages {
-        groups.push(each_service(&|code| language_term(code, language)));
-    }
-    let year = day.year().clamp(FIRST_INDEXED_YEAR, LAST_INDEXED_YEAR);
-    groups.extend(
-        criteria
-            .required_certifications
-            .iter()
-            .map(|scheme| vec![certificate_term(scheme, year)]),
-    );
-    if let Some(need) = criteria.min_capacity {
-        let step = CAPACITY_STEPS.iter().rev().find(|&&step| step <= need.amount);
-        if let Some(&step) = step {
-            groups.push(each_service(&|code| capacity_term(code, need.unit, step)));
-        }
-    }
-    groups
 }
 
 fn service_term(code: &str) -> String {

@@ -67,9 +67,9 @@ impl<'a> Ranking<'a> {
         self.excluded.truncate(self.limit);
     }
 
-    /// Whether no candidate after `last` (by name and id) in a band of this verification fit,
-    /// nor any in a worse band, can enter the top. Never, when near misses are wanted: they
-    /// are ordered by what they miss, which no bound covers.
+    /// Whether no candidate after `last` (by name and id) in a band of this verification fit
+    /// can enter the top. Never, when near misses are wanted: they are ordered by what they
+    /// miss, which no bound covers.
     pub fn complete(&self, band_fit: f64, last: (&str, &str)) -> bool {
         if self.include_excluded || self.eligible.len() < self.limit {
             return false;

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use super::candidate::{Candidate, Certificate, OfferedService, Presence};
 use super::criteria::{CapacityNeed, MatchCriteria, Weights};
 use super::explain::{Constraint, explain};
-use super::profile::{MatchProfile, TermQuery};
+use super::profile::{MatchProfile, TermNeed, TermQuery};
 use super::ranking::Ranking;
 use super::scoring::{Exclusion, FULL_MARKS, Matcher, verification_bands, verification_fit};
 use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
@@ -443,10 +443,12 @@ fn a_profile_keeps_what_matching_reads_and_survives_storage() {
 #[test]
 fn terms_select_every_firm_that_may_meet_the_hard_constraints_and_no_other() {
     let terms = profile().terms();
-    let services = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let today = day("2026-11-29");
-    let query =
-        |criteria: &MatchCriteria, codes: &[&str]| TermQuery::new(criteria, &services(codes), today, true);
+    let query_on = |criteria: &MatchCriteria, codes: &[&str], day: NaiveDate, hard: bool| {
+        let wanted = vec![codes.iter().map(|c| c.to_string()).collect()];
+        TermQuery::new(&TermNeed::new(criteria, wanted, day), hard)
+    };
+    let query = |criteria: &MatchCriteria, codes: &[&str]| query_on(criteria, codes, today, true);
     let mut wanted = criteria(&["bpo"]);
     assert!(query(&wanted, &["bpo", "bpo.inbound"]).matches(&terms));
     assert!(
@@ -485,10 +487,77 @@ fn terms_select_every_firm_that_may_meet_the_hard_constraints_and_no_other() {
     // the exact date), not for one in 2026.
     wanted.required_certifications = vec!["iso_iec_27001".into()];
     assert!(!query(&wanted, &["bpo.inbound"]).matches(&terms), "lapsed");
-    let in_2020 = TermQuery::new(&wanted, &services(&["bpo.inbound"]), day("2020-06-30"), true);
+    let in_2020 = query_on(&wanted, &["bpo.inbound"], day("2020-06-30"), true);
     assert!(in_2020.matches(&terms));
-    let near_misses = TermQuery::new(&wanted, &services(&["bpo.inbound"]), today, false);
+    let near_misses = query_on(&wanted, &["bpo.inbound"], today, false);
     assert!(near_misses.matches(&terms));
     wanted.required_certifications = vec!["pci_dss".into()];
-    assert!(!TermQuery::new(&wanted, &services(&["bpo.inbound"]), day("2020-06-30"), true).matches(&terms));
+    assert!(!query_on(&wanted, &["bpo.inbound"], day("2020-06-30"), true).matches(&terms));
+}
+
+#[test]
+fn full_marks_need_the_least_capacity_that_earns_every_point() {
+    let reference = reference();
+    let mut wanted = criteria(&["bpo"]);
+    wanted.min_capacity = Some(CapacityNeed {
+        amount: 100,
+        unit: CapacityUnit::Seats,
+    });
+    wanted.preferred_languages = vec!["en".into(), "es".into()];
+    let matcher = Matcher::new(&wanted, Weights::default(), &reference, day("2026-11-29"));
+    let marks = matcher
+        .full_marks()
+        .expect("default weights separate every share");
+    assert!(marks.services && marks.preferred_languages && !marks.preferred_certifications);
+    let least = marks.capacity.unwrap().amount;
+    let at = |seats: i32| {
+        let firm = firm(
+            "o1",
+            "Atlantique",
+            vec![service("bpo.contact_center_inbound", &["en", "es"], Some(seats))],
+        );
+        matcher.assess(&firm).total
+    };
+    assert_eq!(at(least), at(200), "{least} seats earn full marks");
+    assert!(at(least - 1) < at(200), "{} seats do not", least - 1);
+    let need = TermNeed::new(
+        &wanted,
+        vec![vec!["bpo.contact_center_inbound".into()]],
+        day("2026-11-29"),
+    );
+    let full_terms = TermQuery::new(&need, true).with_full_marks(&need, marks);
+    let spoken = |languages: &[&str], seats: i32| {
+        let capability = serde_json::json!([{"service_code": "bpo.contact_center_inbound", "delivery_modes": [],
+            "languages": languages.iter().map(|code| serde_json::json!({"code": code})).collect::<Vec<_>>(),
+            "capacity_seats": seats}]);
+        MatchProfile::new(&records(capability), &[], &[]).terms()
+    };
+    assert!(full_terms.matches(&spoken(&["en", "es"], 200)));
+    assert!(
+        !full_terms.matches(&spoken(&["en"], 200)),
+        "a preferred language missing"
+    );
+    assert!(
+        !full_terms.matches(&spoken(&["en", "es"], 150)),
+        "spare capacity short of full"
+    );
+}
+
+#[test]
+fn no_full_marks_bound_when_a_partial_share_could_round_up() {
+    let reference = reference();
+    let mut wanted = criteria(&["bpo"]);
+    wanted.markets = (0..200).map(|n| format!("M{n}")).collect();
+    let weights = Weights {
+        service_fit: 100,
+        market_experience: 1,
+        verification: 100,
+        ..Weights::default()
+    };
+    let matcher = Matcher::new(&wanted, weights, &reference, day("2026-11-29"));
+    assert_eq!(
+        matcher.full_marks(),
+        None,
+        "199 of 200 markets earn as much as 200"
+    );
 }

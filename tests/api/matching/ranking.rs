@@ -246,6 +246,17 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
                    "min_capacity": {"amount": 100, "unit": "seats"}, "delivery_modes": ["remote"]}),
             20,
         ),
+        // Narrow: settled by the firms that may earn full marks, read first.
+        (
+            json!({"services": ["bpo.contact_center_inbound"], "required_languages": ["en"],
+                   "required_certifications": ["iso_iec_27001"], "min_capacity": {"amount": 100, "unit": "seats"}}),
+            5,
+        ),
+        (
+            json!({"services": ["bpo"], "preferred_languages": ["en", "es"],
+                   "min_capacity": {"amount": 50, "unit": "seats"}}),
+            20,
+        ),
     ] {
         let fast = preview(app, &agency, criteria.clone(), json!({"limit": limit})).await;
         let full = preview(
