@@ -25,6 +25,8 @@ const SMALL_SET: usize = 10_000;
 const WINDOW_PER_RESULT: usize = 4;
 const SMALLEST_WINDOW: usize = 100;
 const LARGEST_WINDOW: usize = 32_000;
+/// Firms that may earn full marks read at a time, per result wanted: a few of them miss.
+const FULL_MARKS_PAGE_PER_RESULT: usize = 2;
 
 /// The columns of a profile, as [`ProfileRow`] reads them.
 const PROFILE: &str = "SELECT p.organization_id, p.slug, p.name, p.verified_at, p.records, p.terms \
@@ -65,15 +67,21 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
             // settle it; else, if few firms hold the need's terms, reading them all beats
             // walking the directory.
             if first_window && let Some(full_marks) = &search.full_marks {
-                let rows = best_first(conn, full_marks, &band, ranking.limit())?;
-                let last = (rows.len() == ranking.limit())
-                    .then(|| rows.last().map(ProfileRow::key))
-                    .flatten();
-                ranking.consider(candidates(&search.terms, rows)?);
-                if let Some(last) = last
-                    && ranking.complete(band.fit, (&last.0, &last.1))
-                {
-                    continue 'bands;
+                // Some firms the terms let through still miss (a certificate that lapses
+                // earlier in the year): read on in name order until the top is full.
+                let page = ranking.limit() * FULL_MARKS_PAGE_PER_RESULT;
+                let mut after: Option<Key> = None;
+                loop {
+                    let rows = best_first(conn, full_marks, &band, after.as_ref(), page)?;
+                    let last = (rows.len() == page)
+                        .then(|| rows.last().map(ProfileRow::key))
+                        .flatten();
+                    ranking.consider(candidates(&search.terms, rows)?);
+                    let Some(last) = last else { break };
+                    if ranking.complete(band.fit, (&last.0, &last.1)) {
+                        continue 'bands;
+                    }
+                    after = Some(last);
                 }
             }
             first_window = false;
@@ -182,17 +190,19 @@ fn few_candidates(conn: &mut DbConnection, terms: &TermQuery) -> Result<Option<V
     Ok((rows.len() <= SMALL_SET).then_some(rows))
 }
 
-/// The first `limit` profiles of a band in name order among those holding `terms`.
+/// The next `limit` profiles of a band in name order after `after` among those holding `terms`.
 fn best_first(
     conn: &mut DbConnection,
     terms: &TermQuery,
     band: &VerificationBand,
+    after: Option<&Key>,
     limit: usize,
 ) -> Result<Vec<ProfileRow>, ApiError> {
     let backend = conn.backend();
     let mut sql = Sql::new(PROFILE);
     holding(&mut sql, backend, terms);
     in_band(&mut sql, backend, band);
+    after_key(&mut sql, after);
     sql.push(" ORDER BY p.name, p.organization_id LIMIT ")
         .bind(Value::Int(limit as i32));
     sql.load(conn)
@@ -258,9 +268,17 @@ fn window(
     let mut sql = Sql::new(PROFILE);
     sql.push(" WHERE 1 = 1");
     in_band(&mut sql, conn.backend(), band);
-    if let Some((name, id)) = after {
-        // The row-value comparison is exact; the redundant bound on the name alone lets
-        // PostgreSQL estimate the range from its histogram and walk the name index.
+    after_key(&mut sql, after);
+    sql.push(" ORDER BY p.name, p.organization_id LIMIT ")
+        .bind(Value::Int(size as i32));
+    sql.load(conn)
+}
+
+/// Keeps `p` after `key` in name order, when there is one. The row-value comparison is exact;
+/// the redundant bound on the name alone lets PostgreSQL estimate the range from its histogram
+/// and walk the name index.
+fn after_key(sql: &mut Sql, key: Option<&Key>) {
+    if let Some((name, id)) = key {
         sql.push(" AND p.name >= ")
             .bind(Value::Text(name.clone()))
             .push(" AND (p.name, p.organization_id) > (")
@@ -269,9 +287,6 @@ fn window(
             .bind(Value::Text(id.clone()))
             .push(")");
     }
-    sql.push(" ORDER BY p.name, p.organization_id LIMIT ")
-        .bind(Value::Int(size as i32));
-    sql.load(conn)
 }
 
 /// Restricts `p` to a verification band. The last band holds nearly everyone, so on SQLite its
