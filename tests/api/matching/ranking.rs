@@ -307,62 +307,27 @@ backend_test!(a_ranking_sees_every_change_to_a_firm_at_once, |app| {
         let (_, listed) = call(app, Method::GET, &path, &curator, None).await;
         format!("{path}/{}", listed["items"][0]["id"].as_str().unwrap())
     };
+    // Changes a record or the firm as the curator would: with the ETag just read.
+    let change = async |method: Method, path: &str, body: Option<Value>| {
+        let read = app.authed(Method::GET, path, &curator).send().await.unwrap();
+        let mut request = app.authed(method, path, &curator).header("If-Match", etag(&read));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap().status().as_u16()
+    };
     let capability = first_record("capabilities").await;
-    let read = app
-        .authed(Method::GET, &capability, &curator)
-        .send()
-        .await
-        .unwrap();
-    let patched = app
-        .authed(Method::PATCH, &capability, &curator)
-        .header("If-Match", etag(&read))
-        .json(&json!({"capacity_seats": 120}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 200);
+    let seats = json!({"capacity_seats": 120});
+    assert_eq!(change(Method::PATCH, &capability, Some(seats)).await, 200);
     assert!(ranked().await.is_empty(), "120 seats for 150");
-    let read = app
-        .authed(Method::GET, &capability, &curator)
-        .send()
-        .await
-        .unwrap();
-    let patched = app
-        .authed(Method::PATCH, &capability, &curator)
-        .header("If-Match", etag(&read))
-        .json(&json!({"capacity_seats": 150, "languages": [{"code": "fr"}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 200);
+    let french_only = json!({"capacity_seats": 150, "languages": [{"code": "fr"}]});
+    assert_eq!(change(Method::PATCH, &capability, Some(french_only)).await, 200);
     assert!(ranked().await.is_empty(), "English no longer spoken");
-    let read = app
-        .authed(Method::GET, &capability, &curator)
-        .send()
-        .await
-        .unwrap();
-    let patched = app
-        .authed(Method::PATCH, &capability, &curator)
-        .header("If-Match", etag(&read))
-        .json(&json!({"languages": [{"code": "en"}]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 200);
+    let english = json!({"languages": [{"code": "en"}]});
+    assert_eq!(change(Method::PATCH, &capability, Some(english)).await, 200);
     assert_eq!(ranked().await, only_this_firm);
     let certificate = first_record("certifications").await;
-    let read = app
-        .authed(Method::GET, &certificate, &curator)
-        .send()
-        .await
-        .unwrap();
-    let deleted = app
-        .authed(Method::DELETE, &certificate, &curator)
-        .header("If-Match", etag(&read))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deleted.status(), 204);
+    assert_eq!(change(Method::DELETE, &certificate, None).await, 204);
     assert!(ranked().await.is_empty(), "certificate removed");
     let body = json!({"scheme": "iso_iec_27001", "valid_until": "2099-12-31"});
     let path = format!("/v1/organizations/{id}/certifications");
@@ -370,16 +335,11 @@ backend_test!(a_ranking_sees_every_change_to_a_firm_at_once, |app| {
     assert_eq!(ranked().await, only_this_firm);
 
     // The firm itself renamed, then withdrawn.
-    let path = format!("/v1/organizations/{id}");
-    let read = app.authed(Method::GET, &path, &curator).send().await.unwrap();
-    let renamed = app
-        .authed(Method::PATCH, &path, &curator)
-        .header("If-Match", etag(&read))
-        .json(&json!({"name": "Atlantique Relation Client"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(renamed.status(), 200);
+    let renamed = json!({"name": "Atlantique Relation Client"});
+    assert_eq!(
+        change(Method::PATCH, &format!("/v1/organizations/{id}"), Some(renamed)).await,
+        200
+    );
     let answer = preview(app, &agency, criteria.clone(), json!({})).await;
     assert_eq!(answer["results"][0]["name"], "Atlantique Relation Client");
     assert_eq!(act(app, &curator, &id, "unpublish").await, 200);
