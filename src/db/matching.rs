@@ -55,7 +55,16 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
             let end = (rows.len() == size)
                 .then(|| rows.last().map(ProfileRow::key))
                 .flatten();
-            ranking.consider(candidates(&search.terms, rows)?);
+            // At the rate the first window holds them, would walking to `limit` firms that may
+            // earn full marks read more than SMALL_SET? Then the term index is the better bet.
+            let full_marks = search.full_marks.as_ref().filter(|terms| {
+                let seen = rows.iter().filter(|row| terms.matches(&row.terms)).count();
+                first_window && seen * SMALL_SET <= ranking.limit() * size
+            });
+            let found = candidates(&search.terms, rows)?;
+            // Fewer candidates than results in a window sized for four times more.
+            let few = found.len() < ranking.limit();
+            ranking.consider(found);
             let Some(end) = end else {
                 continue 'bands;
             };
@@ -63,40 +72,55 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
                 continue 'bands;
             }
             // The first window did not settle the top: the need is narrow, or the scores
-            // spread. The firms that may earn full marks come first in name order, and may
-            // settle it; else, if few firms hold the need's terms, reading them all beats
-            // walking the directory.
-            if first_window && let Some(full_marks) = &search.full_marks {
-                // Some firms the terms let through still miss (a certificate that lapses
-                // earlier in the year): read on in name order until the top is full.
-                let page = ranking.limit() * FULL_MARKS_PAGE_PER_RESULT;
-                let mut after: Option<Key> = None;
-                loop {
-                    let rows = best_first(conn, full_marks, &band, after.as_ref(), page)?;
-                    let last = (rows.len() == page)
-                        .then(|| rows.last().map(ProfileRow::key))
-                        .flatten();
-                    ranking.consider(candidates(&search.terms, rows)?);
-                    let Some(last) = last else { break };
-                    if ranking.complete(band.fit, (&last.0, &last.1)) {
-                        continue 'bands;
-                    }
-                    after = Some(last);
-                }
+            // spread. When few of its firms may earn full marks, those of the band are asked
+            // for in name order, and may settle it; else, if few firms hold the need's terms,
+            // reading them all beats walking the directory.
+            if let Some(full_marks) = full_marks
+                && settled_by_full_marks(conn, ranking, full_marks, &band)?
+            {
+                continue 'bands;
             }
-            first_window = false;
-            if !probed {
+            if first_window && few && !probed {
                 probed = true;
                 if let Some(rows) = few_candidates(conn, &search.terms)? {
                     ranking.consider(candidates(&search.terms, rows)?);
                     return Ok(());
                 }
             }
+            first_window = false;
             after = Some(end);
             size = (size * 4).min(LARGEST_WINDOW);
         }
     }
     Ok(())
+}
+
+/// Reads the firms of `band` that may earn full marks in name order, until the top is settled
+/// (`true`) or none are left. Some that the terms let through still miss (a certificate that
+/// lapses earlier in the year), so it reads on rather than stop at the first page.
+fn settled_by_full_marks(
+    conn: &mut DbConnection,
+    ranking: &mut Ranking<'_>,
+    full_marks: &TermQuery,
+    band: &VerificationBand,
+) -> Result<bool, ApiError> {
+    let page = ranking.limit() * FULL_MARKS_PAGE_PER_RESULT;
+    let mut after: Option<Key> = None;
+    loop {
+        let rows = best_first(conn, full_marks, band, after.as_ref(), page)?;
+        let last = (rows.len() == page)
+            .then(|| rows.last().map(ProfileRow::key))
+            .flatten();
+        // Every firm these terms hold is a candidate: the hard terms are among them.
+        ranking.consider(candidates(full_marks, rows)?);
+        let Some(last) = last else {
+            return Ok(false);
+        };
+        if ranking.complete(band.fit, (&last.0, &last.1)) {
+            return Ok(true);
+        }
+        after = Some(last);
+    }
 }
 
 /// What the candidate queries look for.
