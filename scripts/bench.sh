@@ -10,7 +10,8 @@
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
 # postgres://root@127.0.0.1:5432/postgres). BENCH_BACKENDS="sqlite postgres" picks backends;
 # BENCH_ONLY=directory or BENCH_ONLY=matching runs one group of scenarios. Matching scenarios
-# (a broad and a narrow buyer need, top 50) run at 10 connections, as the agency's desk would.
+# (a broad, a narrow and a scored buyer need, top 50) run at 10 connections, as the agency's
+# desk would.
 # BENCH_REUSE=DIR keeps the SQLite files in DIR and the PostgreSQL databases, and seeds a size
 # only when its database is not there yet: a million firms take a quarter of an hour to seed.
 set -euo pipefail
@@ -105,6 +106,9 @@ for BACKEND in "${BACKENDS[@]}"; do
         "required_certifications": ["iso_iec_27001"], "min_capacity": {"amount": 100, "unit": "seats"}},
         "options": {"limit": 50}}' \
         scenario "match, narrow (top 50)" "/v1/matches/preview" 10 scripts/post.lua
+      BENCH_BODY='{"criteria": {"services": ["bpo"], "preferred_languages": ["en", "es"],
+        "min_capacity": {"amount": 50, "unit": "seats"}}, "options": {"limit": 50}}' \
+        scenario "match, scored (top 50)" "/v1/matches/preview" 10 scripts/post.lua
     fi
     PEAK=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
