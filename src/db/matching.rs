@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text, Timestamp};
 
+use super::schema::match_profiles;
 use super::sql::{Sql, Value};
 use super::{Backend, DbConnection};
 use crate::domain::matching::candidate::Candidate;
@@ -83,7 +84,7 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
             if first_window && few && !probed {
                 probed = true;
                 if let Some(rows) = few_candidates(conn, &search.terms)? {
-                    ranking.consider(candidates(&search.terms, rows)?);
+                    ranking.consider(decoded(rows)?);
                     return Ok(());
                 }
             }
@@ -111,8 +112,8 @@ fn settled_by_full_marks(
         let last = (rows.len() == page)
             .then(|| rows.last().map(ProfileRow::key))
             .flatten();
-        // Every firm these terms hold is a candidate: the hard terms are among them.
-        ranking.consider(candidates(full_marks, rows)?);
+        // The full-marks terms include the hard ones.
+        ranking.consider(decoded(rows)?);
         let Some(last) = last else {
             return Ok(false);
         };
@@ -195,12 +196,15 @@ impl ProfileRow {
     }
 }
 
-/// The rows that hold the need's terms, as candidates; the matcher applies the exact rules.
+/// The rows of a window that hold the need's terms, as candidates; the matcher applies the
+/// exact rules.
 fn candidates(terms: &TermQuery, rows: Vec<ProfileRow>) -> Result<Vec<Candidate>, ApiError> {
-    rows.into_iter()
-        .filter(|row| terms.matches(&row.terms))
-        .map(ProfileRow::into_candidate)
-        .collect()
+    decoded(rows.into_iter().filter(|row| terms.matches(&row.terms)).collect())
+}
+
+/// Rows as candidates, without checking their terms: the term index already did.
+fn decoded(rows: Vec<ProfileRow>) -> Result<Vec<Candidate>, ApiError> {
+    rows.into_iter().map(ProfileRow::into_candidate).collect()
 }
 
 /// Every profile that holds the need's terms, if there are at most [`SMALL_SET`]: the term
@@ -271,15 +275,17 @@ fn populated(conn: &mut DbConnection, band: &VerificationBand) -> Result<bool, A
     let Some(since) = band.since else {
         return Ok(true);
     };
-    let mut sql = Sql::new(PROFILE);
-    sql.push(" WHERE p.verified_at >= ")
-        .bind(Value::Time(since.into()));
+    let mut verified = match_profiles::table
+        .filter(match_profiles::verified_at.ge(NaiveDateTime::from(since)))
+        .into_boxed();
     if let Some(before) = band.before {
-        sql.push(" AND p.verified_at < ").bind(Value::Time(before.into()));
+        verified = verified.filter(match_profiles::verified_at.lt(NaiveDateTime::from(before)));
     }
-    sql.push(" LIMIT 1");
-    let rows: Vec<ProfileRow> = sql.load(conn)?;
-    Ok(!rows.is_empty())
+    let found: Option<String> = verified
+        .select(match_profiles::organization_id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
 }
 
 /// The next `size` profiles of a band in name order after `after`.
