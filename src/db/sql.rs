@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Date, Double, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Text, Timestamp};
 
 use super::{DbConnection, MultiBackend};
 use crate::error::ApiError;
@@ -14,7 +14,7 @@ use crate::error::ApiError;
 pub enum Value {
     Text(String),
     Int(i32),
-    Double(f64),
+    BigInt(i64),
     Date(NaiveDate),
     Time(NaiveDateTime),
     Bool(bool),
@@ -66,7 +66,7 @@ impl Sql {
             query = match value {
                 Value::Text(v) => query.bind::<Text, _>(v),
                 Value::Int(v) => query.bind::<Integer, _>(v),
-                Value::Double(v) => query.bind::<Double, _>(v),
+                Value::BigInt(v) => query.bind::<BigInt, _>(v),
                 Value::Date(v) => query.bind::<Date, _>(v),
                 Value::Time(v) => query.bind::<Timestamp, _>(v),
                 Value::Bool(v) => query.bind::<Bool, _>(v),

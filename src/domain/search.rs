@@ -140,7 +140,8 @@ pub struct OrganizationQueryParams {
     /// Changed at or after this instant (RFC 3339).
     #[param(example = "2026-11-01T00:00:00Z")]
     updated_since: Option<DateTime<Utc>>,
-    /// relevance (default with q), name, created (default without q), updated.
+    /// relevance (default with q: the name or acronym holding every word first, then the legal
+    /// name or service labels, then anywhere), name, created (default without q), updated.
     sort: Option<SortKey>,
     /// asc or desc (default: desc for relevance, asc otherwise).
     order: Option<String>,

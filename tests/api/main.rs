@@ -14,6 +14,7 @@ mod login;
 mod matching;
 mod openapi;
 mod problems;
+mod relevance;
 mod search;
 mod tokens;
 mod users;

@@ -3,7 +3,7 @@
 //! backend: PostgreSQL matches a weighted `tsvector` with `to_tsquery`, SQLite an FTS5 table.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Text};
+use diesel::sql_types::{BigInt, Text};
 
 use super::organizations::{self, Row};
 use super::schema::{search_documents, taxonomy_terms};
@@ -14,6 +14,8 @@ use crate::domain::organization::Organization;
 use crate::domain::search::{self, Filters, SampleFilter, SortKey};
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
+
+mod text;
 
 /// A filter a facet can leave out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,64 +28,25 @@ pub enum Facet {
     Certification,
 }
 
-fn text_query(backend: Backend, terms: &[String]) -> String {
-    let last = terms.len() - 1;
-    match backend {
-        Backend::Postgres => terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| if i == last { format!("{t}:*") } else { t.clone() })
-            .collect::<Vec<_>>()
-            .join(" & "),
-        Backend::Sqlite => terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if i == last {
-                    format!("\"{t}\"*")
-                } else {
-                    format!("\"{t}\"")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-    }
-}
-
-/// `FROM` with the full-text joins when searching.
-fn from(sql: &mut Sql, backend: Backend, filters: &Filters) {
-    sql.push(" FROM organizations o");
-    if !filters.terms.is_empty() {
-        sql.push(" JOIN search_documents s ON s.organization_id = o.id");
-        if backend == Backend::Sqlite {
-            sql.push(" JOIN search_fts ON search_fts.rowid = s.rowid");
+/// `FROM` with the full-text joins when searching; on SQLite the FTS5 table comes first, so that
+/// its rowid order can drive a page.
+fn from(sql: &mut Sql, backend: Backend, searching: bool) {
+    match (searching, backend) {
+        (false, _) => sql.push(" FROM organizations o"),
+        (true, Backend::Sqlite) => sql.push(
+            " FROM search_fts JOIN search_documents s ON s.rowid = search_fts.rowid \
+             JOIN organizations o ON o.id = s.organization_id",
+        ),
+        (true, Backend::Postgres) => {
+            sql.push(" FROM organizations o JOIN search_documents s ON s.organization_id = o.id")
         }
-    }
-}
-
-/// The relevance of a row, higher is better, on either backend.
-fn rank(sql: &mut Sql, backend: Backend, filters: &Filters) {
-    if filters.terms.is_empty() {
-        sql.push(match backend {
-            Backend::Postgres => "CAST(0 AS DOUBLE PRECISION)",
-            Backend::Sqlite => "CAST(0 AS REAL)",
-        });
-        return;
-    }
-    match backend {
-        Backend::Postgres => {
-            sql.push("CAST(ts_rank(s.document, to_tsquery('simple', ");
-            sql.bind(Value::Text(text_query(backend, &filters.terms)));
-            sql.push(")) AS DOUBLE PRECISION)")
-        }
-        Backend::Sqlite => sql.push("(0.0 - bm25(search_fts, 10.0, 3.0, 1.0))"),
     };
 }
 
 /// `WHERE` with every filter but `skip`'s. Conditions on records are correlated `EXISTS`
 /// probes on `organization_id` indexes, so that a sorted page stops after `limit` matches;
 /// SQLite needs its statistics for that plan (see `db::pool`), PostgreSQL picks semi-joins.
-fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>) {
+fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>, text: Option<String>) {
     // For a page (no facet skipped), SQLite would rather drive the query from the index of a
     // barely selective column (status, country: nearly every firm is Senegalese) and sort
     // everything; a unary `+` keeps such columns out of index choice, so the sort index drives
@@ -99,12 +62,12 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>)
         sql.push(&format!(" AND {} IN ", column("status")))
             .bind_list(&statuses);
     }
-    if !f.terms.is_empty() {
+    if let Some(text) = text {
         match backend {
             Backend::Postgres => sql.push(" AND s.document @@ to_tsquery('simple', "),
             Backend::Sqlite => sql.push(" AND search_fts MATCH ("),
         };
-        sql.bind(Value::Text(text_query(backend, &f.terms))).push(")");
+        sql.bind(Value::Text(text)).push(")");
     }
     let kinds: Vec<String> = f.kinds.iter().map(|k| k.as_str().to_owned()).collect();
     for (facet, name, values) in [
@@ -114,46 +77,6 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>)
     ] {
         if !values.is_empty() && (facet.is_none() || skip != facet) {
             sql.push(&format!(" AND {} IN ", column(name))).bind_list(values);
-        }
-    }
-    if !f.services.is_empty() && skip != Some(Facet::Service) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.service_code IN ",
-        )
-        .bind_list(&f.services)
-        .push(")");
-    }
-    if !f.languages.is_empty() && skip != Some(Facet::Language) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM capabilities c JOIN capability_languages l ON l.capability_id = c.id \
-             WHERE c.organization_id = o.id AND l.language IN ",
-        )
-        .bind_list(&f.languages)
-        .push(")");
-    }
-    if !f.markets.is_empty() && skip != Some(Facet::Market) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM market_presences m WHERE m.organization_id = o.id \
-             AND m.kind IN ('served', 'target') AND m.country IN ",
-        )
-        .bind_list(&f.markets)
-        .push(")");
-    }
-    if !f.certifications.is_empty() && skip != Some(Facet::Certification) {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM certifications x WHERE x.organization_id = o.id AND x.scheme IN ",
-        )
-        .bind_list(&f.certifications);
-        valid_certificates(sql, f);
-        sql.push(")");
-    }
-    for (column, minimum) in [("capacity_seats", f.min_seats), ("capacity_fte", f.min_fte)] {
-        if let Some(minimum) = minimum {
-            sql.push(&format!(
-                " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.{column} >= "
-            ))
-            .bind(Value::Int(minimum))
-            .push(")");
         }
     }
     let bounds = [
@@ -177,6 +100,50 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>)
     };
     if let Some(since) = f.updated_since {
         sql.push(" AND o.updated_at >= ").bind(Value::Time(since));
+    }
+    // SQLite tests conditions in the order written, row by row along the driving index: the
+    // row's own columns first, then the probes, rarer traits first (a firm serves few markets
+    // and holds few certificates, but most offer BPO or speak English), so that most rows are
+    // turned down by a single probe.
+    if !f.markets.is_empty() && skip != Some(Facet::Market) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM market_presences m WHERE m.organization_id = o.id \
+             AND m.kind IN ('served', 'target') AND m.country IN ",
+        )
+        .bind_list(&f.markets)
+        .push(")");
+    }
+    if !f.certifications.is_empty() && skip != Some(Facet::Certification) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM certifications x WHERE x.organization_id = o.id AND x.scheme IN ",
+        )
+        .bind_list(&f.certifications);
+        valid_certificates(sql, f);
+        sql.push(")");
+    }
+    if !f.services.is_empty() && skip != Some(Facet::Service) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.service_code IN ",
+        )
+        .bind_list(&f.services)
+        .push(")");
+    }
+    if !f.languages.is_empty() && skip != Some(Facet::Language) {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM capabilities c JOIN capability_languages l ON l.capability_id = c.id \
+             WHERE c.organization_id = o.id AND l.language IN ",
+        )
+        .bind_list(&f.languages)
+        .push(")");
+    }
+    for (column, minimum) in [("capacity_seats", f.min_seats), ("capacity_fte", f.min_fte)] {
+        if let Some(minimum) = minimum {
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM capabilities c WHERE c.organization_id = o.id AND c.{column} >= "
+            ))
+            .bind(Value::Int(minimum))
+            .push(")");
+        }
     }
 }
 
@@ -204,65 +171,138 @@ pub fn list(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
-    let backend = conn.backend();
-    let mut sql = Sql::new("SELECT o.*, ");
-    rank(&mut sql, backend, filters);
-    sql.push(" AS rank");
-    from(&mut sql, backend, filters);
-    conditions(&mut sql, backend, filters, None);
-    let column = |sql: &mut Sql| match sort {
-        SortKey::Relevance => rank(sql, backend, filters),
-        SortKey::Name => {
-            sql.push("o.name");
-        }
-        SortKey::Created => {
-            sql.push("o.created_at");
-        }
-        SortKey::Updated => {
-            sql.push("o.updated_at");
-        }
+    let (rows, next) = match sort {
+        SortKey::Relevance => by_relevance(conn, filters, descending, after, limit)?,
+        _ => by_column(conn, filters, sort, descending, after, limit)?,
     };
-    let direction = if descending { "DESC" } else { "ASC" };
+    Ok((organizations::hydrate(conn, rows)?, next))
+}
+
+/// A page in the order of an organizations column, with the id as tie-break.
+fn by_column(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    sort: SortKey,
+    descending: bool,
+    after: Option<&Position>,
+    limit: i64,
+) -> Result<(Vec<Row>, Option<Position>), ApiError> {
+    let backend = conn.backend();
+    let column = match sort {
+        SortKey::Name => "o.name",
+        SortKey::Updated => "o.updated_at",
+        SortKey::Created | SortKey::Relevance => "o.created_at",
+    };
+    let mut sql = Sql::new("SELECT o.*");
+    from(&mut sql, backend, !filters.terms.is_empty());
+    conditions(
+        &mut sql,
+        backend,
+        filters,
+        None,
+        text::anywhere(backend, &filters.terms),
+    );
+    let (direction, beyond) = if descending { ("DESC", "<") } else { ("ASC", ">") };
     if let Some(after) = after {
-        sql.push(" AND (");
-        column(&mut sql);
-        sql.push(", o.id) ")
-            .push(if descending { "<" } else { ">" })
-            .push(" (");
-        sql.bind(after.value.clone())
+        sql.push(&format!(" AND ({column}, o.id) {beyond} ("))
+            .bind(after.value.clone())
             .push(", ")
             .bind(Value::Text(after.id.clone()))
             .push(")");
     }
-    sql.push(" ORDER BY ");
-    column(&mut sql);
-    sql.push(&format!(" {direction}, o.id {direction} LIMIT "))
-        .bind(Value::Int(limit as i32 + 1));
-    let mut rows: Vec<Ranked> = sql.load(conn)?;
+    sql.push(&format!(
+        " ORDER BY {column} {direction}, o.id {direction} LIMIT "
+    ))
+    .bind(Value::Int(limit as i32 + 1));
+    let mut rows: Vec<Row> = sql.load(conn)?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = match rows.last() {
         Some(last) if more => Some(Position {
             value: match sort {
-                SortKey::Relevance => Value::Double(last.rank),
-                SortKey::Name => Value::Text(last.organization.name.clone()),
-                SortKey::Created => Value::Time(last.organization.created_at),
-                SortKey::Updated => Value::Time(last.organization.updated_at),
+                SortKey::Name => Value::Text(last.name.clone()),
+                SortKey::Updated => Value::Time(last.updated_at),
+                SortKey::Created | SortKey::Relevance => Value::Time(last.created_at),
             },
-            id: last.organization.id.clone(),
+            id: last.id.clone(),
         }),
         _ => None,
     };
-    let organizations = organizations::hydrate(conn, rows.into_iter().map(|r| r.organization).collect())?;
-    Ok((organizations, next))
+    Ok((rows, next))
+}
+
+/// A page by relevance: each tier in turn, best first when descending, from the cursor's
+/// tier and document on. The position holds the tier and the document key.
+fn by_relevance(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    descending: bool,
+    after: Option<&Position>,
+    limit: i64,
+) -> Result<(Vec<Row>, Option<Position>), ApiError> {
+    let backend = conn.backend();
+    let tiers: Vec<usize> = if descending {
+        (0..text::TIERS).collect()
+    } else {
+        (0..text::TIERS).rev().collect()
+    };
+    let resume = match after {
+        Some(Position {
+            value: Value::Int(tier),
+            id,
+        }) if (*tier as usize) < text::TIERS => {
+            Some((*tier as usize, text::document_key_value(backend, id)?))
+        }
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "parameter `cursor`: issued for another sort order".into(),
+            ));
+        }
+        None => None,
+    };
+    let first = resume.as_ref().map_or(tiers[0], |(tier, _)| *tier);
+    let (direction, beyond) = if descending { ("DESC", "<") } else { ("ASC", ">") };
+    let key = text::document_key(backend);
+    let mut found: Vec<(usize, Keyed)> = Vec::new();
+    for tier in tiers.into_iter().skip_while(|t| *t != first) {
+        let mut sql = Sql::new("SELECT o.*, ");
+        sql.push(text::document_key_text(backend))
+            .push(" AS document_key");
+        from(&mut sql, backend, true);
+        let condition = text::tier(backend, &filters.terms, tier);
+        conditions(&mut sql, backend, filters, None, Some(condition));
+        if let Some((_, after)) = resume.as_ref().filter(|(t, _)| *t == tier) {
+            sql.push(&format!(" AND {key} {beyond} ")).bind(after.clone());
+        }
+        sql.push(&format!(" ORDER BY {key} {direction} LIMIT "))
+            .bind(Value::Int((limit + 1) as i32 - found.len() as i32));
+        let rows: Vec<Keyed> = sql.load(conn)?;
+        found.extend(rows.into_iter().map(|row| (tier, row)));
+        if found.len() as i64 > limit {
+            break;
+        }
+    }
+    let more = found.len() as i64 > limit;
+    found.truncate(limit as usize);
+    let next = match found.last() {
+        Some((tier, last)) if more => Some(Position {
+            value: Value::Int(*tier as i32),
+            id: last.document_key.clone(),
+        }),
+        _ => None,
+    };
+    Ok((
+        found.into_iter().map(|(_, keyed)| keyed.organization).collect(),
+        next,
+    ))
 }
 
 #[derive(QueryableByName)]
-struct Ranked {
+struct Keyed {
     #[diesel(embed)]
     organization: Row,
-    #[diesel(sql_type = Double)]
-    rank: f64,
+    #[diesel(sql_type = Text)]
+    document_key: String,
 }
 
 /// The count of organizations per value of one facet.
@@ -306,9 +346,10 @@ pub fn facet(
         Facet::Certification => ("x.scheme", " JOIN certifications x ON x.organization_id = o.id"),
     };
     let mut sql = Sql::new(&format!("SELECT {value} AS value, COUNT(DISTINCT o.id) AS count"));
-    from(&mut sql, backend, filters);
+    from(&mut sql, backend, !filters.terms.is_empty());
     sql.push(joins);
-    conditions(&mut sql, backend, filters, Some(facet));
+    let text = text::anywhere(backend, &filters.terms);
+    conditions(&mut sql, backend, filters, Some(facet), text);
     if facet == Facet::Certification {
         valid_certificates(&mut sql, filters);
     }

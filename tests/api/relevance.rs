@@ -1,0 +1,94 @@
+//! Ranking by relevance: the field that holds every word comes first, and a ranked list pages
+//! through each tier once, in either direction, while firms are being added.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::backend_test;
+use crate::directory::create_org;
+use crate::helpers::TestApp;
+
+/// The relevance tier a firm of this test was written for, by its name: the word in the name,
+/// in the legal name, or only in the description.
+fn tier(name: &str) -> usize {
+    ["Zebrafinch", "Legal", "Described"]
+        .iter()
+        .position(|prefix| name.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{name} was not written by this test"))
+}
+
+/// One firm of each tier, numbered `n`.
+async fn add_one_of_each(app: &TestApp, token: &str, n: &str) -> [String; 3] {
+    let bodies = [
+        json!({"kind": "firm", "name": format!("Zebrafinch Services {n}"), "country": "SN"}),
+        json!({"kind": "firm", "name": format!("Legal {n}"), "legal_name": format!("Zébrafinch Holding {n} SA"), "country": "SN"}),
+        json!({"kind": "firm", "name": format!("Described {n}"), "country": "SN",
+               "description": {"fr": "Partenaire de Zebrafinch au Sénégal."}}),
+    ];
+    let mut names = Vec::new();
+    for body in bodies {
+        create_org(app, token, &body).await;
+        names.push(body["name"].as_str().unwrap().to_owned());
+    }
+    names.try_into().unwrap()
+}
+
+/// Every name of `q` by relevance, two at a time, adding one firm of each tier (to `present`)
+/// between pages.
+async fn page_while_adding(
+    app: &TestApp,
+    token: &str,
+    q: &str,
+    order: &str,
+    present: &mut Vec<String>,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for page in 0.. {
+        let mut path = format!("/v1/organizations?q={q}&order={order}&limit=2");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let response = app.authed(Method::GET, &path, token).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let body: Value = response.json().await.unwrap();
+        let items = body["items"].as_array().unwrap();
+        seen.extend(items.iter().map(|o| o["name"].as_str().unwrap().to_owned()));
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return seen,
+        }
+        present.extend(add_one_of_each(app, token, &format!("{order}-{page}")).await);
+    }
+    unreachable!()
+}
+
+backend_test!(
+    relevance_ranks_names_first_and_pages_through_every_tier_once,
+    |app| {
+        let curator = app.token_for("curator").await;
+        let mut present = Vec::new();
+        for n in 0..3 {
+            present.extend(add_one_of_each(app, &curator, &n.to_string()).await);
+        }
+        for (order, q) in [("desc", "zebrafinch"), ("asc", "zebraf")] {
+            let before = present.clone();
+            let seen = page_while_adding(app, &curator, q, order, &mut present).await;
+            for name in &before {
+                let times = seen.iter().filter(|s| *s == name).count();
+                assert_eq!(times, 1, "{order}: {name} seen {times} times in {seen:?}");
+            }
+            let mut unique = seen.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), seen.len(), "{order}: a firm repeated in {seen:?}");
+            let tiers: Vec<usize> = seen.iter().map(|name| tier(name)).collect();
+            let mut ranked = tiers.clone();
+            ranked.sort();
+            if order == "asc" {
+                ranked.reverse();
+            }
+            assert_eq!(tiers, ranked, "{order}: tiers out of order in {seen:?}");
+        }
+    }
+);
