@@ -34,6 +34,12 @@ impl Sql {
         }
     }
 
+    /// The SQL so far, for tests of what a builder writes.
+    #[cfg(test)]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self

@@ -15,7 +15,10 @@ use crate::domain::search::{self, Filters, SampleFilter, SortKey};
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
 
+mod relevance;
 mod text;
+
+use text::TextMatch;
 
 /// A filter a facet can leave out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +49,7 @@ fn from(sql: &mut Sql, backend: Backend, searching: bool) {
 /// `WHERE` with every filter but `skip`'s. Conditions on records are correlated `EXISTS`
 /// probes on `organization_id` indexes, so that a sorted page stops after `limit` matches;
 /// SQLite needs its statistics for that plan (see `db::pool`), PostgreSQL picks semi-joins.
-fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>, text: Option<String>) {
+fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>, text: Option<TextMatch>) {
     // For a page (no facet skipped), SQLite would rather drive the query from the index of a
     // barely selective column (status, country: nearly every firm is Senegalese) and sort
     // everything; a unary `+` keeps such columns out of index choice, so the sort index drives
@@ -63,11 +66,7 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>,
             .bind_list(&statuses);
     }
     if let Some(text) = text {
-        match backend {
-            Backend::Postgres => sql.push(" AND s.document @@ to_tsquery('simple', "),
-            Backend::Sqlite => sql.push(" AND search_fts MATCH ("),
-        };
-        sql.bind(Value::Text(text)).push(")");
+        text.push(sql, backend);
     }
     let kinds: Vec<String> = f.kinds.iter().map(|k| k.as_str().to_owned()).collect();
     for (facet, name, values) in [
@@ -172,7 +171,7 @@ pub fn list(
     limit: i64,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
     let (rows, next) = match sort {
-        SortKey::Relevance => by_relevance(conn, filters, descending, after, limit)?,
+        SortKey::Relevance => relevance::page(conn, filters, descending, after, limit)?,
         _ => by_column(conn, filters, sort, descending, after, limit)?,
     };
     Ok((organizations::hydrate(conn, rows)?, next))
@@ -200,7 +199,7 @@ fn by_column(
         backend,
         filters,
         None,
-        text::anywhere(backend, &filters.terms),
+        TextMatch::anywhere(&filters.terms),
     );
     let (direction, beyond) = if descending { ("DESC", "<") } else { ("ASC", ">") };
     if let Some(after) = after {
@@ -229,80 +228,6 @@ fn by_column(
         _ => None,
     };
     Ok((rows, next))
-}
-
-/// A page by relevance: each tier in turn, best first when descending, from the cursor's
-/// tier and document on. The position holds the tier and the document key.
-fn by_relevance(
-    conn: &mut DbConnection,
-    filters: &Filters,
-    descending: bool,
-    after: Option<&Position>,
-    limit: i64,
-) -> Result<(Vec<Row>, Option<Position>), ApiError> {
-    let backend = conn.backend();
-    let tiers: Vec<usize> = if descending {
-        (0..text::TIERS).collect()
-    } else {
-        (0..text::TIERS).rev().collect()
-    };
-    let resume = match after {
-        Some(Position {
-            value: Value::Int(tier),
-            id,
-        }) if (*tier as usize) < text::TIERS => {
-            Some((*tier as usize, text::document_key_value(backend, id)?))
-        }
-        Some(_) => {
-            return Err(ApiError::BadRequest(
-                "parameter `cursor`: issued for another sort order".into(),
-            ));
-        }
-        None => None,
-    };
-    let first = resume.as_ref().map_or(tiers[0], |(tier, _)| *tier);
-    let (direction, beyond) = if descending { ("DESC", "<") } else { ("ASC", ">") };
-    let key = text::document_key(backend);
-    let mut found: Vec<(usize, Keyed)> = Vec::new();
-    for tier in tiers.into_iter().skip_while(|t| *t != first) {
-        let mut sql = Sql::new("SELECT o.*, ");
-        sql.push(text::document_key_text(backend))
-            .push(" AS document_key");
-        from(&mut sql, backend, true);
-        let condition = text::tier(backend, &filters.terms, tier);
-        conditions(&mut sql, backend, filters, None, Some(condition));
-        if let Some((_, after)) = resume.as_ref().filter(|(t, _)| *t == tier) {
-            sql.push(&format!(" AND {key} {beyond} ")).bind(after.clone());
-        }
-        sql.push(&format!(" ORDER BY {key} {direction} LIMIT "))
-            .bind(Value::Int((limit + 1) as i32 - found.len() as i32));
-        let rows: Vec<Keyed> = sql.load(conn)?;
-        found.extend(rows.into_iter().map(|row| (tier, row)));
-        if found.len() as i64 > limit {
-            break;
-        }
-    }
-    let more = found.len() as i64 > limit;
-    found.truncate(limit as usize);
-    let next = match found.last() {
-        Some((tier, last)) if more => Some(Position {
-            value: Value::Int(*tier as i32),
-            id: last.document_key.clone(),
-        }),
-        _ => None,
-    };
-    Ok((
-        found.into_iter().map(|(_, keyed)| keyed.organization).collect(),
-        next,
-    ))
-}
-
-#[derive(QueryableByName)]
-struct Keyed {
-    #[diesel(embed)]
-    organization: Row,
-    #[diesel(sql_type = Text)]
-    document_key: String,
 }
 
 /// The count of organizations per value of one facet.
@@ -348,8 +273,13 @@ pub fn facet(
     let mut sql = Sql::new(&format!("SELECT {value} AS value, COUNT(DISTINCT o.id) AS count"));
     from(&mut sql, backend, !filters.terms.is_empty());
     sql.push(joins);
-    let text = text::anywhere(backend, &filters.terms);
-    conditions(&mut sql, backend, filters, Some(facet), text);
+    conditions(
+        &mut sql,
+        backend,
+        filters,
+        Some(facet),
+        TextMatch::anywhere(&filters.terms),
+    );
     if facet == Facet::Certification {
         valid_certificates(&mut sql, filters);
     }

@@ -11,67 +11,114 @@ use super::super::Backend;
 use super::super::sql::Value;
 use crate::error::ApiError;
 
+use super::super::sql::Sql;
+
 /// Relevance tiers, best first.
 pub const TIERS: usize = 3;
 
-/// The condition every term of `terms` meets, within `reach` (0: names; 1: names, legal name
-/// and service labels; 2: anywhere). The last term matches as a prefix.
-fn within(backend: Backend, terms: &[String], reach: usize) -> String {
-    let last = terms.len() - 1;
-    match backend {
-        Backend::Postgres => {
-            // tsquery weights: A names, B legal name and service labels, C descriptions.
-            let weights = ["A", "AB", ""][reach];
-            terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| match (i == last, weights) {
-                    (true, _) => format!("{t}:*{weights}"),
-                    (false, "") => t.clone(),
-                    (false, _) => format!("{t}:{weights}"),
-                })
-                .collect::<Vec<_>>()
-                .join(" & ")
+/// A full-text condition: every term within one reach (0: names; 1: names, legal name and
+/// service labels; 2: anywhere) and, for a tier past the first, not within the reach before.
+/// The last term matches as a prefix.
+#[derive(Clone)]
+pub struct TextMatch<'a> {
+    terms: &'a [String],
+    reach: usize,
+    outside_closer: bool,
+}
+
+impl<'a> TextMatch<'a> {
+    /// Every organization `terms` finds, in any field; `None` without terms.
+    pub fn anywhere(terms: &'a [String]) -> Option<Self> {
+        (!terms.is_empty()).then_some(TextMatch {
+            terms,
+            reach: TIERS - 1,
+            outside_closer: false,
+        })
+    }
+
+    /// The organizations of relevance tier `tier` (0 is best).
+    pub fn tier(terms: &'a [String], tier: usize) -> Self {
+        TextMatch {
+            terms,
+            reach: tier,
+            outside_closer: tier > 0,
         }
-        Backend::Sqlite => {
-            let phrase = terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == last {
-                        format!("\"{t}\"*")
-                    } else {
-                        format!("\"{t}\"")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            match reach {
-                0 => format!("{{primary_text}} : ({phrase})"),
-                1 => format!("{{primary_text secondary_text}} : ({phrase})"),
-                _ => format!("({phrase})"),
+    }
+
+    /// ` AND` the condition, on `s` (the search document) or SQLite's `search_fts`.
+    pub fn push(&self, sql: &mut Sql, backend: Backend) {
+        match backend {
+            Backend::Sqlite => {
+                let within = |reach| sqlite_within(self.terms, reach);
+                let query = if self.outside_closer {
+                    format!("({}) NOT ({})", within(self.reach), within(self.reach - 1))
+                } else {
+                    within(self.reach)
+                };
+                sql.push(" AND search_fts MATCH ").bind(Value::Text(query));
+            }
+            Backend::Postgres => {
+                let query = postgres_query(self.terms);
+                sql.push(&format!(
+                    " AND {} @@ to_tsquery('simple', ",
+                    postgres_reach(self.reach)
+                ))
+                .bind(Value::Text(query.clone()))
+                .push(")");
+                if self.outside_closer {
+                    sql.push(&format!(
+                        " AND NOT {} @@ to_tsquery('simple', ",
+                        postgres_reach(self.reach - 1)
+                    ))
+                    .bind(Value::Text(query))
+                    .push(")");
+                }
             }
         }
     }
 }
 
-/// Every organization `terms` finds, in any field; `None` without terms.
-pub fn anywhere(backend: Backend, terms: &[String]) -> Option<String> {
-    (!terms.is_empty()).then(|| within(backend, terms, TIERS - 1))
+/// An FTS5 query for every term within `reach`.
+fn sqlite_within(terms: &[String], reach: usize) -> String {
+    let last = terms.len() - 1;
+    let phrase = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == last {
+                format!("\"{t}\"*")
+            } else {
+                format!("\"{t}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match reach {
+        0 => format!("{{primary_text}} : ({phrase})"),
+        1 => format!("{{primary_text secondary_text}} : ({phrase})"),
+        _ => format!("({phrase})"),
+    }
 }
 
-/// The organizations of relevance tier `tier` (0 is best): found within its reach and not
-/// within the reach before it.
-pub fn tier(backend: Backend, terms: &[String], tier: usize) -> String {
-    let reach = within(backend, terms, tier);
-    if tier == 0 {
-        return reach;
-    }
-    let closer = within(backend, terms, tier - 1);
-    match backend {
-        Backend::Postgres => format!("({reach}) & !({closer})"),
-        Backend::Sqlite => format!("({reach}) NOT ({closer})"),
-    }
+/// A tsquery for every term.
+fn postgres_query(terms: &[String]) -> String {
+    let last = terms.len() - 1;
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| if i == last { format!("{t}:*") } else { t.clone() })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// The part of the weighted document (A names, B legal name and service labels, C
+/// descriptions) a reach covers, written as the expression its GIN index was built on.
+fn postgres_reach(reach: usize) -> &'static str {
+    [
+        "ts_filter(s.document, '{a}')",
+        "ts_filter(s.document, '{a,b}')",
+        "s.document",
+    ][reach]
 }
 
 /// A document's place within its tier, in an order each backend reads from an index: the FTS5
@@ -110,27 +157,30 @@ mod tests {
         words.iter().map(|w| w.to_string()).collect()
     }
 
+    fn rendered(backend: Backend, condition: TextMatch) -> String {
+        let mut sql = Sql::new("");
+        condition.push(&mut sql, backend);
+        sql.text().to_owned()
+    }
+
     #[test]
     fn tiers_narrow_the_reach_and_exclude_the_closer_one() {
         let words = terms(&["teranga", "cont"]);
-        assert_eq!(tier(Backend::Postgres, &words, 0), "teranga:A & cont:*A");
+        assert_eq!(postgres_query(&words), "teranga & cont:*");
         assert_eq!(
-            tier(Backend::Postgres, &words, 1),
-            "(teranga:AB & cont:*AB) & !(teranga:A & cont:*A)"
+            rendered(Backend::Postgres, TextMatch::tier(&words, 1)),
+            " AND ts_filter(s.document, '{a,b}') @@ to_tsquery('simple', $1) \
+             AND NOT ts_filter(s.document, '{a}') @@ to_tsquery('simple', $2)"
         );
         assert_eq!(
-            tier(Backend::Postgres, &words, 2),
-            "(teranga & cont:*) & !(teranga:AB & cont:*AB)"
+            rendered(Backend::Postgres, TextMatch::anywhere(&words).unwrap()),
+            " AND s.document @@ to_tsquery('simple', $1)"
         );
         assert_eq!(
-            tier(Backend::Sqlite, &words, 0),
+            sqlite_within(&words, 0),
             "{primary_text} : (\"teranga\" \"cont\"*)"
         );
-        assert_eq!(
-            tier(Backend::Sqlite, &words, 2),
-            "((\"teranga\" \"cont\"*)) NOT ({primary_text secondary_text} : (\"teranga\" \"cont\"*))"
-        );
-        assert_eq!(anywhere(Backend::Postgres, &words).unwrap(), "teranga & cont:*");
-        assert!(anywhere(Backend::Sqlite, &[]).is_none());
+        assert_eq!(sqlite_within(&words, 2), "(\"teranga\" \"cont\"*)");
+        assert!(TextMatch::anywhere(&[]).is_none());
     }
 }

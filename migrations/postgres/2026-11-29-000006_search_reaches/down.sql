@@ -1,0 +1,2 @@
+DROP INDEX search_documents_labels_idx;
+DROP INDEX search_documents_names_idx;
