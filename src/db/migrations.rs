@@ -27,9 +27,16 @@ pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, MigrationErro
             Ok(applied)
         }
         DbConnection::Postgresql(conn) => {
-            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            // A migration may build an index over every row, and another instance may hold the
+            // lock while it does: the per-request statement timeout is not for either.
+            conn.batch_execute(&format!(
+                "SET statement_timeout = 0; SELECT pg_advisory_lock({MIGRATION_LOCK})"
+            ))?;
             let applied = conn.run_pending_migrations(POSTGRES).map(versions);
-            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+            conn.batch_execute(&format!(
+                "SELECT pg_advisory_unlock({MIGRATION_LOCK}); {}",
+                super::pool::POSTGRES_SETTINGS
+            ))?;
             applied
         }
     }

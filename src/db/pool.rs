@@ -27,7 +27,7 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
 
 /// PostgreSQL connections abandon a statement after this long, so that a burst of expensive
 /// queries cannot hold every connection (the request gets a 503 instead).
-const POSTGRES_SETTINGS: &str = "SET statement_timeout = '10s'";
+pub(super) const POSTGRES_SETTINGS: &str = "SET statement_timeout = '10s'";
 
 /// Run once at start-up on SQLite: gathers planner statistics where they are missing or stale
 /// (sampled, so it stays fast on large files). Without them SQLite may drive a filtered list

@@ -20,8 +20,9 @@ use crate::domain::search::Filters;
 use crate::error::ApiError;
 
 /// Documents a PostgreSQL tier walks in key order before it asks the index how many match:
-/// a tier whose matches are dense fills a page in a few thousand documents.
-const SHORT_WALK: i32 = 2_000;
+/// a page of 20 fills here when one document in 500 matches, filters included (a name and
+/// three filters, at a million firms), for about 7 ms.
+const SHORT_WALK: i32 = 10_000;
 /// Below this many matches, a PostgreSQL tier is fetched whole from the index and sorted.
 const FEW_MATCHES: i32 = 500;
 /// Documents a PostgreSQL tier walks in key order before it turns back to the index.
