@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::create_org;
+use crate::directory::{create_org, every_organization};
 use crate::helpers::TestApp;
 
 /// The relevance tier a firm of this test was written for, by its name: the word in the name,
@@ -93,44 +93,19 @@ backend_test!(
     }
 );
 
-/// Every id of a query, page after page of `limit`.
-async fn ids(app: &TestApp, token: &str, query: &str, limit: u32) -> Vec<String> {
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = format!("/v1/organizations?{query}&limit={limit}");
-        if let Some(cursor) = &cursor {
-            path.push_str(&format!("&cursor={cursor}"));
-        }
-        let response = app.authed(Method::GET, &path, token).send().await.unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        let body: Value = response.json().await.unwrap();
-        all.extend(
-            body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| o["id"].as_str().unwrap().to_owned()),
-        );
-        match body["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => return all,
-        }
-    }
+/// Every id of a query, a hundred a page.
+async fn ids(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    every_organization(app, token, &format!("limit=100&{query}"))
+        .await
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 backend_test!(a_ranked_search_over_thousands_returns_every_match_once, |app| {
     // More firms than a tier walks before asking the index, so that every step of a ranked
     // page runs: dense tiers, sparse ones, pages that resume past the first window.
-    let seeded = tokio::process::Command::new(env!("CARGO_BIN_EXE_annuaire"))
-        .args(["seed", "--synthetic", "12000"])
-        .env_clear()
-        .env("ANNUAIRE_DATABASE_URL", &app.db.url)
-        .env("ANNUAIRE_LOG", "warn")
-        .status()
-        .await
-        .unwrap();
-    assert!(seeded.success());
+    app.seed_synthetic(12_000).await;
     let curator = app.token_for("curator").await;
     for filters in [
         "q=teranga",
@@ -138,8 +113,8 @@ backend_test!(a_ranked_search_over_thousands_returns_every_match_once, |app| {
         "q=demo&market=FR&certification=iso_9001&language=de",
         "q=xyzzy",
     ] {
-        let ranked = ids(app, &curator, filters, 100).await;
-        let mut by_name = ids(app, &curator, &format!("{filters}&sort=name"), 100).await;
+        let ranked = ids(app, &curator, filters).await;
+        let mut by_name = ids(app, &curator, &format!("{filters}&sort=name")).await;
         let mut unique = ranked.clone();
         unique.sort();
         unique.dedup();

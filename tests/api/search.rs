@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::{act, create_org, partner_key};
+use crate::directory::{act, create_org, every_organization, partner_key};
 use crate::helpers::TestApp;
 
 const FIXTURE: [&str; 4] = [
@@ -93,28 +93,11 @@ async fn fixture(app: &TestApp, curator: &str) {
 
 /// Every organization of a query (all pages), by name.
 async fn names(app: &TestApp, token: &str, query: &str) -> Vec<String> {
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut path = format!("/v1/organizations?limit=100&{query}");
-        if let Some(cursor) = &cursor {
-            path.push_str(&format!("&cursor={cursor}"));
-        }
-        let response = app.authed(Method::GET, &path, token).send().await.unwrap();
-        assert_eq!(response.status(), 200, "{query}");
-        let page: Value = response.json().await.unwrap();
-        all.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| o["name"].as_str().unwrap().to_owned()),
-        );
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => return all,
-        }
-    }
+    every_organization(app, token, &format!("limit=100&{query}"))
+        .await
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The fixture's organizations a query returns, as a set.

@@ -30,6 +30,26 @@ pub fn firm(name: &str) -> Value {
     })
 }
 
+/// Every organization of a list query (with its filters, sort and limit), page after page.
+pub async fn every_organization(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/v1/organizations?{query}");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let response = app.authed(Method::GET, &path, token).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let mut page: Value = response.json().await.unwrap();
+        all.append(page["items"].as_array_mut().unwrap());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return all,
+        }
+    }
+}
+
 /// Creates an organization as `token`; returns its body.
 pub async fn create_org(app: &TestApp, token: &str, body: &Value) -> Value {
     let response = app

@@ -162,6 +162,19 @@ impl TestApp {
             .to_owned()
     }
 
+    /// Adds `count` published sample firms, as `annuaire seed --synthetic` does.
+    pub async fn seed_synthetic(&self, count: u32) {
+        let seeded = tokio::process::Command::new(env!("CARGO_BIN_EXE_annuaire"))
+            .args(["seed", "--synthetic", &count.to_string()])
+            .env_clear()
+            .env("ANNUAIRE_DATABASE_URL", &self.db.url)
+            .env("ANNUAIRE_LOG", "warn")
+            .status()
+            .await
+            .unwrap();
+        assert!(seeded.success());
+    }
+
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }

@@ -210,15 +210,7 @@ backend_test!(drafts_and_other_kinds_are_never_ranked, |app| {
 
 backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
     // More candidates than are ranked whole, so that the banded, early-stopping walk runs.
-    let seeded = tokio::process::Command::new(env!("CARGO_BIN_EXE_annuaire"))
-        .args(["seed", "--synthetic", "2500"])
-        .env_clear()
-        .env("ANNUAIRE_DATABASE_URL", &app.db.url)
-        .env("ANNUAIRE_LOG", "warn")
-        .status()
-        .await
-        .unwrap();
-    assert!(seeded.success());
+    app.seed_synthetic(2500).await;
     let curator = app.token_for("curator").await;
     let agency = app.token_for("agency").await;
     let (_, page) = call(
