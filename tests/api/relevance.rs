@@ -1,5 +1,5 @@
 //! Ranking by relevance: the field that holds every word comes first, and a ranked list pages
-//! through each tier once, in either direction, while firms are being added.
+//! through each tier once, in either direction, while firms are being added and edited.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -33,8 +33,24 @@ async fn add_one_of_each(app: &TestApp, token: &str, n: &str) -> [String; 3] {
     names.try_into().unwrap()
 }
 
+/// Changes a firm without touching its words: its document is written again.
+async fn edit(app: &TestApp, token: &str, organization: &Value) {
+    let response = app
+        .authed(
+            Method::PATCH,
+            &format!("/v1/organizations/{}", organization["id"].as_str().unwrap()),
+            token,
+        )
+        .header("If-Match", format!("\"{}\"", organization["version"]))
+        .json(&json!({"employees": 10 + organization["version"].as_i64().unwrap()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+}
+
 /// Every name of `q` by relevance, two at a time, adding one firm of each tier (to `present`)
-/// between pages.
+/// between the first pages and editing one already seen between all.
 async fn page_while_adding(
     app: &TestApp,
     token: &str,
@@ -44,7 +60,8 @@ async fn page_while_adding(
 ) -> Vec<String> {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
-    for page in 0.. {
+    // A firm that moved behind the cursor each time it was edited would keep the list going.
+    for page in 0..50 {
         let mut path = format!("/v1/organizations?q={q}&order={order}&limit=2");
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
@@ -58,9 +75,12 @@ async fn page_while_adding(
             Some(next) => cursor = Some(next.to_owned()),
             None => return seen,
         }
-        present.extend(add_one_of_each(app, token, &format!("{order}-{page}")).await);
+        if page < 4 {
+            present.extend(add_one_of_each(app, token, &format!("{order}-{page}")).await);
+        }
+        edit(app, token, &items[0]).await;
     }
-    unreachable!()
+    panic!("{order}: still paging after 50 pages: {seen:?}")
 }
 
 backend_test!(

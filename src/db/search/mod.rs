@@ -299,9 +299,19 @@ pub fn refresh(conn: &mut DbConnection, organization_id: &str) -> Result<(), Api
         .filter(taxonomy_terms::code.eq_any(&codes))
         .select((taxonomy_terms::label_fr, taxonomy_terms::label_en))
         .load(conn)?;
-    let document = search::document(&org.fields, &fields, &labels);
-    diesel::delete(search_documents::table.find(organization_id)).execute(conn)?;
-    insert_documents(conn, &[(organization_id.to_owned(), document)])
+    let (primary, secondary, body) = search::document(&org.fields, &fields, &labels);
+    // Rewritten in place: the document keeps its rowid, by which SQLite orders a relevance tier.
+    let rewritten = diesel::update(search_documents::table.find(organization_id))
+        .set((
+            search_documents::primary_text.eq(&primary),
+            search_documents::secondary_text.eq(&secondary),
+            search_documents::body_text.eq(&body),
+        ))
+        .execute(conn)?;
+    if rewritten == 0 {
+        insert_documents(conn, &[(organization_id.to_owned(), (primary, secondary, body))])?;
+    }
+    Ok(())
 }
 
 /// Stores search documents for new organizations.
