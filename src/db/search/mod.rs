@@ -154,7 +154,8 @@ fn valid_certificates(sql: &mut Sql, f: &Filters) {
     }
 }
 
-/// Where a page starts: the sort value and id of the last row of the previous page.
+/// Where a page starts: the sort value and id of the last row of the previous page (for
+/// relevance, its tier and document key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     pub value: Value,
