@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod facets;
 pub mod http;
 pub mod openapi;
 pub mod routes;

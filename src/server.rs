@@ -17,6 +17,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{self, AuthState, accounts};
 use crate::config::{DatabaseUrl, DemoData, Settings};
 use crate::db::{self, Pool};
+use crate::error::ApiError;
+use crate::facets::FacetIndex;
 use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
 use crate::http::gate::Gate;
@@ -53,6 +55,8 @@ impl Application {
         let auth = web::Data::new(AuthState::new(&settings.auth, &keys)?);
         let reference =
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
+        let facets = web::Data::new(FacetIndex::new(&reference));
+        warm_facet_index(&facets, &pool);
         let state = web::Data::new(pool);
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -64,6 +68,7 @@ impl Application {
                 .app_data(reference.clone())
                 .app_data(cursors.clone())
                 .app_data(expensive.clone())
+                .app_data(facets.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)
@@ -129,6 +134,20 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
         .first()
         .is_some_and(|first| first.starts_with(db::FIRST_MIGRATION));
     Ok((pool, created))
+}
+
+/// Loads the facet index in the background, so that the first count does not wait for it.
+fn warm_facet_index(index: &web::Data<FacetIndex>, pool: &Pool) {
+    let (index, pool) = (index.clone(), pool.clone());
+    std::thread::spawn(move || {
+        let loaded = pool
+            .get()
+            .map_err(ApiError::unavailable)
+            .and_then(|mut conn| index.catch_up(&mut conn));
+        if let Err(e) = loaded {
+            tracing::warn!(error = %e, "the facet index will load on the first count instead");
+        }
+    });
 }
 
 /// Loads the sector's reference stakeholders (once), and on a new SQLite database the

@@ -355,6 +355,52 @@ backend_test!(list_answers_304_while_nothing_changes, |app| {
     assert_eq!(changed.status(), 200);
 });
 
+/// Checks every count of `facets?{base}` against the list it stands for: the other filters of
+/// `base` plus the counted value.
+async fn assert_facets_count_like_lists(app: &TestApp, token: &str, base: &str) {
+    let response = app
+        .authed(Method::GET, &format!("/v1/organizations/facets?{base}"), token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "facets?{base}");
+    let facets: Value = response.json().await.unwrap();
+    for (facet, parameter) in [
+        ("kind", "kind"),
+        ("country", "country"),
+        ("service_category", "service"),
+        ("service", "service"),
+        ("language", "language"),
+        ("market", "market"),
+        ("certification", "certification"),
+    ] {
+        // The facet's own filter is left out of its counts.
+        let others: Vec<&str> = base
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with(&format!("{parameter}=")))
+            .collect();
+        let mut counted = 0;
+        for entry in facets[facet].as_array().unwrap() {
+            let value = entry["value"].as_str().unwrap();
+            let mut query = others.clone();
+            let own = format!("{parameter}={value}");
+            query.push(&own);
+            let count = names(app, token, &query.join("&")).await.len() as i64;
+            assert_eq!(
+                entry["count"].as_i64().unwrap(),
+                count,
+                "facets?{base} {facet}={value}"
+            );
+            counted += count;
+        }
+        // A value left out of a facet is one no listed organization holds.
+        if facet == "kind" || facet == "country" {
+            let listed = names(app, token, &others.join("&")).await.len() as i64;
+            assert_eq!(counted, listed, "facets?{base}: every {facet} counted");
+        }
+    }
+}
+
 backend_test!(facet_counts_equal_brute_force_counts, |app| {
     let curator = app.token_for("curator").await;
     fixture(app, &curator).await;
@@ -365,43 +411,93 @@ backend_test!(facet_counts_equal_brute_force_counts, |app| {
         "country=SN&kind=firm",
         "q=sahel",
         "certification=iso_iec_27001",
+        "certification=iso_9001&expired_certifications=include",
+        "region=Dakar&region=Thi%C3%A8s&employees_min=30&employees_max=400",
+        "founded_from=2015&founded_to=2022&status=published",
+        "min_seats=100&verified=true&sample=exclude",
+        "min_fte=10&updated_since=2020-01-01T00:00:00Z&service=it",
     ] {
-        let facets: Value = app
-            .authed(Method::GET, &format!("/v1/organizations/facets?{base}"), &curator)
+        assert_facets_count_like_lists(app, &curator, base).await;
+    }
+});
+
+backend_test!(facet_counts_follow_every_change, |app| {
+    let curator = app.token_for("curator").await;
+    fixture(app, &curator).await;
+    let bases = [
+        "",
+        "language=en",
+        "certification=iso_iec_27001&market=FR",
+        "status=published",
+    ];
+    for base in bases {
+        assert_facets_count_like_lists(app, &curator, base).await;
+    }
+    let tele = &every_organization(app, &curator, "q=teleservices").await[0];
+    let tele_id = tele["id"].as_str().unwrap();
+    let new = create_org(
+        app,
+        &curator,
+        &json!({"kind": "firm", "name": "Nouvelle Firme", "country": "ML", "employees": 8}),
+    )
+    .await;
+    let new_id = new["id"].as_str().unwrap();
+    let added = [
+        (
+            new_id,
+            "capabilities",
+            json!({"service_code": "bpo.contact_center_inbound", "delivery_modes": ["remote"],
+                   "languages": [{"code": "en"}, {"code": "es"}], "capacity_seats": 30}),
+        ),
+        (new_id, "markets", json!({"country": "FR", "kind": "target"})),
+        (
+            new_id,
+            "certifications",
+            json!({"scheme": "iso_iec_27001", "valid_until": "2001-01-01"}),
+        ),
+        (tele_id, "markets", json!({"country": "ES", "kind": "served"})),
+    ];
+    for (id, path, body) in added {
+        let response = app
+            .authed(Method::POST, &format!("/v1/organizations/{id}/{path}"), &curator)
+            .json(&body)
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
             .unwrap();
-        for (facet, parameter) in [
-            ("kind", "kind"),
-            ("country", "country"),
-            ("service_category", "service"),
-            ("service", "service"),
-            ("language", "language"),
-            ("market", "market"),
-            ("certification", "certification"),
-        ] {
-            // The facet's own filter is left out of its counts.
-            let others: Vec<&str> = base
-                .split('&')
-                .filter(|p| !p.is_empty() && !p.starts_with(&format!("{parameter}=")))
-                .collect();
-            for entry in facets[facet].as_array().unwrap() {
-                let value = entry["value"].as_str().unwrap();
-                let mut query = others.clone();
-                let own = format!("{parameter}={value}");
-                query.push(&own);
-                let count = names(app, &curator, &query.join("&")).await.len() as i64;
-                assert_eq!(
-                    entry["count"].as_i64().unwrap(),
-                    count,
-                    "facets?{base} {facet}={value}"
-                );
-            }
-        }
+        assert_eq!(response.status(), 201);
     }
+    for base in bases {
+        assert_facets_count_like_lists(app, &curator, base).await;
+    }
+    assert_eq!(act(app, &curator, new_id, "publish").await, 200);
+    assert_eq!(act(app, &curator, tele_id, "unpublish").await, 200);
+    for base in bases {
+        assert_facets_count_like_lists(app, &curator, base).await;
+    }
+    let facets: Value = app
+        .authed(Method::GET, "/v1/organizations/facets?status=published", &curator)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        facets["country"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "ML"),
+        "the firm just published is counted: {facets}"
+    );
+    assert!(
+        !facets["market"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["value"] == "ES"),
+        "the firm just unpublished is not: {facets}"
+    );
 });
 
 backend_test!(partners_never_see_drafts_through_search_facets_or_export, |app| {

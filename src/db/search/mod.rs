@@ -14,6 +14,7 @@ use crate::domain::organization::Organization;
 use crate::domain::search::{self, Filters, SampleFilter, SortKey};
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
+use crate::facets::Facets;
 
 mod relevance;
 mod text;
@@ -22,7 +23,7 @@ use text::TextMatch;
 
 /// A filter a facet can leave out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Facet {
+enum Facet {
     Kind,
     Country,
     Service,
@@ -242,8 +243,21 @@ pub struct Count {
     pub count: i64,
 }
 
+/// Counts per value of each facet, in SQL: for searches, which the facet index cannot count.
+pub fn facets(conn: &mut DbConnection, filters: &Filters) -> Result<Facets, ApiError> {
+    Ok(Facets {
+        kind: facet(conn, filters, Facet::Kind, false)?,
+        country: facet(conn, filters, Facet::Country, false)?,
+        service_category: facet(conn, filters, Facet::Service, false)?,
+        service: facet(conn, filters, Facet::Service, true)?,
+        language: facet(conn, filters, Facet::Language, false)?,
+        market: facet(conn, filters, Facet::Market, false)?,
+        certification: facet(conn, filters, Facet::Certification, false)?,
+    })
+}
+
 /// Counts per value of `facet`, computed with every filter but the facet's own.
-pub fn facet(
+fn facet(
     conn: &mut DbConnection,
     filters: &Filters,
     facet: Facet,

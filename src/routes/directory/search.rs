@@ -4,16 +4,16 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::guard::{Anyone, Auth};
-use crate::db::search::{self as query, Count, Facet, Position};
+use crate::db::search::{self as query, Position};
 use crate::db::{self, Pool};
 use crate::domain::organization::Organization;
 use crate::domain::reference::Reference;
 use crate::domain::search::{ExportFormat, ListQuery, OrganizationQueryParams, Purpose, SortKey};
 use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
+use crate::facets::{FacetIndex, Facets};
 use crate::http::cursor::CursorSigner;
 use crate::http::etag;
 use crate::http::gate::Gate;
@@ -84,35 +84,18 @@ pub async fn list_organizations(
     etag::json_with_digest(&req, &page)
 }
 
-/// Counts per value of each facet.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Facets {
-    /// Organizations per kind.
-    pub kind: Vec<Count>,
-    /// Per head-office country.
-    pub country: Vec<Count>,
-    /// Per top-level service category (a firm counts once under each category it offers).
-    pub service_category: Vec<Count>,
-    /// Per service.
-    pub service: Vec<Count>,
-    /// Per working language.
-    pub language: Vec<Count>,
-    /// Per market served or targeted.
-    pub market: Vec<Count>,
-    /// Per certification scheme held (valid ones unless `expired_certifications=include`).
-    pub certification: Vec<Count>,
-}
-
 /// Counts the organizations matching the filters per value of each facet. Each facet's counts
 /// leave out that facet's own filter, so that a portal can show how many results every other
-/// choice would give (multi-select facets). Takes the filters of the list.
+/// choice would give (multi-select facets). Takes the filters of the list. Counts reflect every
+/// committed change. Without `q` they come from an in-memory index and cost little; with `q`
+/// they are counted in the database, a few at a time per server.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
     params(OrganizationQueryParams),
     responses(
         (status = 200, description = "Counts per facet value", body = Facets),
-        (status = 429, description = "Too many facet counts running; retry after Retry-After",
+        (status = 429, description = "Too many searched facet counts (with `q`) running; retry after Retry-After",
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
     )
@@ -123,9 +106,9 @@ pub async fn organization_facets(
     req: HttpRequest,
     reference: web::Data<Reference>,
     gate: web::Data<Gate>,
+    index: web::Data<FacetIndex>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, ApiError> {
-    let _place = gate.enter().await?;
     let (query, _) = ListQuery::parse(
         req.query_string(),
         &reference,
@@ -133,18 +116,12 @@ pub async fn organization_facets(
         Purpose::Facets,
     )?;
     let filters = query.filters;
-    let facets = db::run(&pool, move |conn| {
-        Ok(Facets {
-            kind: query::facet(conn, &filters, Facet::Kind, false)?,
-            country: query::facet(conn, &filters, Facet::Country, false)?,
-            service_category: query::facet(conn, &filters, Facet::Service, false)?,
-            service: query::facet(conn, &filters, Facet::Service, true)?,
-            language: query::facet(conn, &filters, Facet::Language, false)?,
-            market: query::facet(conn, &filters, Facet::Market, false)?,
-            certification: query::facet(conn, &filters, Facet::Certification, false)?,
-        })
-    })
-    .await?;
+    let facets: Facets = if filters.terms.is_empty() {
+        db::run(&pool, move |conn| index.facets(conn, &filters)).await?
+    } else {
+        let _place = gate.enter().await?;
+        db::run(&pool, move |conn| query::facets(conn, &filters)).await?
+    };
     etag::json_with_digest(&req, &facets)
 }
 

@@ -1,0 +1,178 @@
+//! What the facet index (`crate::facets`) is built from: each organization's facet values and
+//! filtered columns, and the audit positions that say which organizations changed since.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{
+    audit_events, capabilities, capability_languages, certifications, market_presences, organizations,
+};
+use crate::error::ApiError;
+use crate::facets::Facts;
+
+type OrganizationRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i32>,
+    Option<i32>,
+    Option<NaiveDateTime>,
+    bool,
+    NaiveDateTime,
+);
+
+/// The last position of the audit trail (0 when empty).
+pub fn latest_position(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    let latest: Option<i64> = audit_events::table
+        .select(diesel::dsl::max(audit_events::position))
+        .first(conn)?;
+    Ok(latest.unwrap_or(0))
+}
+
+/// Up to `limit` audit events after `position`, in order: their positions, and the
+/// organization each concerns, if any.
+pub fn changes_after(
+    conn: &mut DbConnection,
+    position: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Option<String>)>, ApiError> {
+    Ok(audit_events::table
+        .filter(audit_events::position.gt(position))
+        .order(audit_events::position)
+        .limit(limit)
+        .select((audit_events::position, audit_events::organization_id))
+        .load(conn)?)
+}
+
+/// Up to `limit` organizations in id order, from the one after `after`.
+pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<Vec<Facts>, ApiError> {
+    let mut query = organizations::table
+        .order(organizations::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(organizations::id.gt(after.to_owned()));
+    }
+    let rows: Vec<OrganizationRow> = query.select(COLUMNS).load(conn)?;
+    with_records(conn, rows)
+}
+
+/// The organizations among `ids` that exist.
+pub fn of(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Facts>, ApiError> {
+    let rows: Vec<OrganizationRow> = organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select(COLUMNS)
+        .load(conn)?;
+    with_records(conn, rows)
+}
+
+const COLUMNS: (
+    organizations::id,
+    organizations::status,
+    organizations::kind,
+    organizations::country,
+    organizations::region,
+    organizations::employees,
+    organizations::founded_year,
+    organizations::verified_at,
+    organizations::is_sample,
+    organizations::updated_at,
+) = (
+    organizations::id,
+    organizations::status,
+    organizations::kind,
+    organizations::country,
+    organizations::region,
+    organizations::employees,
+    organizations::founded_year,
+    organizations::verified_at,
+    organizations::is_sample,
+    organizations::updated_at,
+);
+
+/// Adds to each organization its capabilities, languages, markets and certificates.
+fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<Vec<Facts>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let capabilities: Vec<(String, String, Option<i32>, Option<i32>)> = capabilities::table
+        .filter(capabilities::organization_id.eq_any(&ids))
+        .select((
+            capabilities::organization_id,
+            capabilities::service_code,
+            capabilities::capacity_seats,
+            capabilities::capacity_fte,
+        ))
+        .load(conn)?;
+    let languages: Vec<(String, String)> = capability_languages::table
+        .inner_join(capabilities::table.on(capabilities::id.eq(capability_languages::capability_id)))
+        .filter(capabilities::organization_id.eq_any(&ids))
+        .select((capabilities::organization_id, capability_languages::language))
+        .load(conn)?;
+    let markets: Vec<(String, String)> = market_presences::table
+        .filter(market_presences::organization_id.eq_any(&ids))
+        .filter(market_presences::kind.eq_any(["served", "target"]))
+        .select((market_presences::organization_id, market_presences::country))
+        .load(conn)?;
+    let certificates: Vec<(String, String, Option<NaiveDate>)> = certifications::table
+        .filter(certifications::organization_id.eq_any(&ids))
+        .select((
+            certifications::organization_id,
+            certifications::scheme,
+            certifications::valid_until,
+        ))
+        .load(conn)?;
+
+    let mut facts: Vec<Facts> = rows.into_iter().map(facts_of).collect();
+    let at: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
+    let of = |id: &str| at.get(id).copied();
+    for (id, service, seats, fte) in capabilities {
+        if let Some(i) = of(&id) {
+            let f = &mut facts[i];
+            f.services.push(service);
+            f.max_seats = f.max_seats.max(seats);
+            f.max_fte = f.max_fte.max(fte);
+        }
+    }
+    for (id, language) in languages {
+        if let Some(i) = of(&id) {
+            facts[i].languages.push(language);
+        }
+    }
+    for (id, country) in markets {
+        if let Some(i) = of(&id) {
+            facts[i].markets.push(country);
+        }
+    }
+    for (id, scheme, until) in certificates {
+        if let Some(i) = of(&id) {
+            facts[i].certificates.push((scheme, until));
+        }
+    }
+    Ok(facts)
+}
+
+fn facts_of(row: OrganizationRow) -> Facts {
+    let (id, status, kind, country, region, employees, founded_year, verified_at, sample, updated_at) = row;
+    Facts {
+        id,
+        status,
+        kind,
+        country,
+        region,
+        employees,
+        founded_year,
+        verified: verified_at.is_some(),
+        sample,
+        updated_at,
+        services: Vec::new(),
+        languages: Vec::new(),
+        markets: Vec::new(),
+        certificates: Vec::new(),
+        max_seats: None,
+        max_fte: None,
+    }
+}

@@ -1,0 +1,493 @@
+//! Every organization's facet values and filtered columns, held as one bitset of organizations
+//! per value: counting the firms per value under any filters is then a few passes over bitsets,
+//! where SQL would group every match of every facet.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::bitset::Bitset;
+use super::ordinals::Ordinals;
+use super::{Count, Facets};
+use crate::domain::reference::Reference;
+use crate::domain::search::{Filters, SampleFilter};
+use crate::error::ApiError;
+
+/// What the index keeps of one organization, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    pub id: String,
+    pub status: String,
+    pub kind: String,
+    pub country: String,
+    pub region: Option<String>,
+    pub employees: Option<i32>,
+    pub founded_year: Option<i32>,
+    pub verified: bool,
+    pub sample: bool,
+    pub updated_at: NaiveDateTime,
+    /// The service code of each capability.
+    pub services: Vec<String>,
+    /// The working languages of its capabilities.
+    pub languages: Vec<String>,
+    /// Countries served or targeted.
+    pub markets: Vec<String>,
+    /// Per certificate, its scheme and expiry (`None`: open-ended).
+    pub certificates: Vec<(String, Option<NaiveDate>)>,
+    /// The largest capability, in seats and in full-time equivalents.
+    pub max_seats: Option<i32>,
+    pub max_fte: Option<i32>,
+}
+
+/// The columns filtered by bounds, per organization; [`ABSENT`] where a value is missing, which
+/// keeps the row at 28 bytes where options would take 44.
+#[derive(Debug, Clone, Copy)]
+struct Numbers {
+    employees: i32,
+    founded_year: i32,
+    max_seats: i32,
+    max_fte: i32,
+    updated_at: NaiveDateTime,
+}
+
+const ABSENT: i32 = i32::MIN;
+
+impl Numbers {
+    const UNKNOWN: Numbers = Numbers {
+        employees: ABSENT,
+        founded_year: ABSENT,
+        max_seats: ABSENT,
+        max_fte: ABSENT,
+        updated_at: NaiveDateTime::MIN,
+    };
+}
+
+/// Whether a stored value meets a lower bound; a missing value meets none.
+fn at_least(value: i32, bound: Option<i32>) -> bool {
+    bound.is_none_or(|b| value != ABSENT && value >= b)
+}
+
+/// Whether a stored value meets an upper bound; a missing value meets none.
+fn at_most(value: i32, bound: Option<i32>) -> bool {
+    bound.is_none_or(|b| value != ABSENT && value <= b)
+}
+
+/// Per value, the organizations holding it.
+#[derive(Debug, Default)]
+struct Postings(HashMap<String, Bitset>);
+
+impl Postings {
+    fn add(&mut self, value: &str, ordinal: u32) {
+        match self.0.get_mut(value) {
+            Some(holders) => holders.insert(ordinal),
+            None => {
+                let mut holders = Bitset::default();
+                holders.insert(ordinal);
+                self.0.insert(value.to_owned(), holders);
+            }
+        }
+    }
+
+    fn forget(&mut self, ordinal: u32) {
+        self.0.values_mut().for_each(|holders| holders.remove(ordinal));
+    }
+
+    /// The organizations holding any of `values`, or `None` when the filter is not set.
+    fn any_of<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> Option<Bitset> {
+        let mut values = values.into_iter().peekable();
+        values.peek()?;
+        let mut holders = Bitset::default();
+        values
+            .filter_map(|v| self.0.get(v))
+            .for_each(|h| holders.union_with(h));
+        Some(holders)
+    }
+
+    fn counts(&self, within: &Bitset, counted: impl Fn(&str) -> bool) -> Vec<Count> {
+        ranked(
+            self.0
+                .iter()
+                .filter(|(value, _)| counted(value))
+                .map(|(value, holders)| (value.clone(), within.intersection_len(holders))),
+        )
+    }
+}
+
+/// Per certification scheme, each holder's latest expiry (`None`: open-ended), by ordinal.
+#[derive(Debug, Default)]
+struct Holders(Vec<(u32, Option<NaiveDate>)>);
+
+impl Holders {
+    fn set(&mut self, ordinal: u32, until: Option<NaiveDate>) {
+        match self.0.binary_search_by_key(&ordinal, |&(o, _)| o) {
+            Ok(at) => self.0[at].1 = until,
+            Err(at) => self.0.insert(at, (ordinal, until)),
+        }
+    }
+
+    fn forget(&mut self, ordinal: u32) {
+        if let Ok(at) = self.0.binary_search_by_key(&ordinal, |&(o, _)| o) {
+            self.0.remove(at);
+        }
+    }
+
+    /// Holders of a certificate valid on `day` (any, when `None`).
+    fn valid_on(&self, day: Option<NaiveDate>) -> Bitset {
+        let mut holders = Bitset::default();
+        for &(ordinal, until) in &self.0 {
+            if day.is_none_or(|day| until.is_none_or(|until| until >= day)) {
+                holders.insert(ordinal);
+            }
+        }
+        holders
+    }
+}
+
+/// The later of two expiries, `None` (open-ended) being the latest.
+fn later(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    a.zip(b).map(|(a, b)| a.max(b))
+}
+
+fn ranked(counts: impl Iterator<Item = (String, u64)>) -> Vec<Count> {
+    let mut counts: Vec<Count> = counts
+        .filter(|&(_, count)| count > 0)
+        .map(|(value, count)| Count {
+            value,
+            count: count as i64,
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    counts
+}
+
+/// The facet values and filtered columns of every organization.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// The top-level category of each taxonomy code, and whether the code is a service (level 2).
+    taxonomy: HashMap<String, (String, bool)>,
+    ordinals: Ordinals,
+    numbers: Vec<Numbers>,
+    status: Postings,
+    kind: Postings,
+    country: Postings,
+    region: Postings,
+    verified: Bitset,
+    sample: Bitset,
+    service: Postings,
+    category: Postings,
+    language: Postings,
+    market: Postings,
+    certification: HashMap<String, Holders>,
+}
+
+impl Index {
+    /// An empty index over the taxonomy of `reference`.
+    pub fn new(reference: &Reference) -> Self {
+        let taxonomy = reference
+            .taxonomy
+            .iter()
+            .map(|t| {
+                let category = t.parent_code.clone().unwrap_or_else(|| t.code.clone());
+                (t.code.clone(), (category, t.level == 2))
+            })
+            .collect();
+        Index {
+            taxonomy,
+            ..Index::default()
+        }
+    }
+
+    /// An empty index over the same taxonomy.
+    pub fn emptied(&self) -> Self {
+        Index {
+            taxonomy: self.taxonomy.clone(),
+            ..Index::default()
+        }
+    }
+
+    /// The ordinal of an organization, given to it the first time it is seen; and whether
+    /// anything is known of it yet.
+    fn ordinal(&mut self, id: &str) -> Result<(u32, bool), ApiError> {
+        let key = uuid::Uuid::parse_str(id).map_err(ApiError::internal)?.as_u128();
+        if let Some(ordinal) = self.ordinals.get(key) {
+            return Ok((ordinal, true));
+        }
+        self.numbers.push(Numbers::UNKNOWN);
+        Ok((self.ordinals.push(key), false))
+    }
+
+    /// Records an organization as it now is, replacing what was known of it.
+    pub fn put(&mut self, facts: &Facts) -> Result<(), ApiError> {
+        let (ordinal, known) = self.ordinal(&facts.id)?;
+        if known {
+            self.forget(ordinal);
+        }
+        self.status.add(&facts.status, ordinal);
+        self.kind.add(&facts.kind, ordinal);
+        self.country.add(&facts.country, ordinal);
+        if let Some(region) = &facts.region {
+            self.region.add(region, ordinal);
+        }
+        if facts.verified {
+            self.verified.insert(ordinal);
+        }
+        if facts.sample {
+            self.sample.insert(ordinal);
+        }
+        for code in &facts.services {
+            self.service.add(code, ordinal);
+            if let Some((category, _)) = self.taxonomy.get(code) {
+                self.category.add(category, ordinal);
+            }
+        }
+        facts.languages.iter().for_each(|l| self.language.add(l, ordinal));
+        facts.markets.iter().for_each(|m| self.market.add(m, ordinal));
+        let mut expiries: HashMap<&str, Option<NaiveDate>> = HashMap::new();
+        for (scheme, until) in &facts.certificates {
+            expiries
+                .entry(scheme)
+                .and_modify(|latest| *latest = later(*latest, *until))
+                .or_insert(*until);
+        }
+        for (scheme, until) in expiries {
+            self.certification
+                .entry(scheme.to_owned())
+                .or_default()
+                .set(ordinal, until);
+        }
+        let stored = |value: Option<i32>| value.unwrap_or(ABSENT);
+        self.numbers[ordinal as usize] = Numbers {
+            employees: stored(facts.employees),
+            founded_year: stored(facts.founded_year),
+            max_seats: stored(facts.max_seats),
+            max_fte: stored(facts.max_fte),
+            updated_at: facts.updated_at,
+        };
+        Ok(())
+    }
+
+    /// Forgets a deleted organization.
+    pub fn remove(&mut self, id: &str) {
+        let key = uuid::Uuid::parse_str(id).map(|u| u.as_u128());
+        if let Some(ordinal) = key.ok().and_then(|k| self.ordinals.get(k)) {
+            self.forget(ordinal);
+        }
+    }
+
+    fn forget(&mut self, ordinal: u32) {
+        for postings in [
+            &mut self.status,
+            &mut self.kind,
+            &mut self.country,
+            &mut self.region,
+            &mut self.service,
+            &mut self.category,
+            &mut self.language,
+            &mut self.market,
+        ] {
+            postings.forget(ordinal);
+        }
+        self.verified.remove(ordinal);
+        self.sample.remove(ordinal);
+        self.certification.values_mut().for_each(|h| h.forget(ordinal));
+    }
+
+    /// The organizations passing every filter that no facet counts by.
+    fn base(&self, f: &Filters) -> Bitset {
+        let mut base = self
+            .status
+            .any_of(f.statuses.iter().map(|s| s.as_str()))
+            .unwrap_or_default();
+        if let Some(regions) = self.region.any_of(f.regions.iter().map(String::as_str)) {
+            base.intersect_with(&regions);
+        }
+        if f.verified_only {
+            base.intersect_with(&self.verified);
+        }
+        match f.sample {
+            Some(SampleFilter::Only) => base.intersect_with(&self.sample),
+            Some(SampleFilter::Exclude) => base.subtract(&self.sample),
+            _ => {}
+        }
+        let bounded = [
+            f.employees_min,
+            f.employees_max,
+            f.founded_from,
+            f.founded_to,
+            f.min_seats,
+            f.min_fte,
+        ]
+        .iter()
+        .any(Option::is_some)
+            || f.updated_since.is_some();
+        if bounded {
+            base.retain(|ordinal| {
+                let n = &self.numbers[ordinal as usize];
+                at_least(n.employees, f.employees_min)
+                    && at_most(n.employees, f.employees_max)
+                    && at_least(n.founded_year, f.founded_from)
+                    && at_most(n.founded_year, f.founded_to)
+                    && at_least(n.max_seats, f.min_seats)
+                    && at_least(n.max_fte, f.min_fte)
+                    && f.updated_since.is_none_or(|since| n.updated_at >= since)
+            });
+        }
+        base
+    }
+
+    /// Counts per value of each facet under `filters`, each facet leaving out its own filter;
+    /// certificates count when valid on `today` unless the filters take expired ones too.
+    pub fn facets(&self, f: &Filters, today: NaiveDate) -> Facets {
+        let valid_on = (!f.include_expired_certifications).then_some(today);
+        let certified = |scheme: &str| {
+            self.certification
+                .get(scheme)
+                .map(|h| h.valid_on(valid_on))
+                .unwrap_or_default()
+        };
+        let chosen = [
+            self.kind.any_of(f.kinds.iter().map(|k| k.as_str())),
+            self.country.any_of(f.countries.iter().map(String::as_str)),
+            self.service.any_of(f.services.iter().map(String::as_str)),
+            self.language.any_of(f.languages.iter().map(String::as_str)),
+            self.market.any_of(f.markets.iter().map(String::as_str)),
+            (!f.certifications.is_empty()).then(|| {
+                let mut holders = Bitset::default();
+                f.certifications
+                    .iter()
+                    .for_each(|s| holders.union_with(&certified(s)));
+                holders
+            }),
+        ];
+        let base = self.base(f);
+        let without = |own: usize| {
+            let mut within = base.clone();
+            for (dimension, holders) in chosen.iter().enumerate() {
+                if let Some(holders) = holders.as_ref().filter(|_| dimension != own) {
+                    within.intersect_with(holders);
+                }
+            }
+            within
+        };
+        let service_mask = without(2);
+        let certification_mask = without(5);
+        let is_service = |code: &str| self.taxonomy.get(code).is_some_and(|&(_, leaf)| leaf);
+        Facets {
+            kind: self.kind.counts(&without(0), |_| true),
+            country: self.country.counts(&without(1), |_| true),
+            service_category: self.category.counts(&service_mask, |_| true),
+            service: self.service.counts(&service_mask, is_service),
+            language: self.language.counts(&without(3), |_| true),
+            market: self.market.counts(&without(4), |_| true),
+            certification: ranked(self.certification.keys().map(|scheme| {
+                (
+                    scheme.clone(),
+                    certification_mask.intersection_len(&certified(scheme)),
+                )
+            })),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::reference::TaxonomyTerm;
+    use crate::domain::vocab::{OrganizationKind, Status};
+
+    fn term(code: &str, parent: Option<&str>) -> TaxonomyTerm {
+        TaxonomyTerm {
+            code: code.into(),
+            parent_code: parent.map(Into::into),
+            level: if parent.is_some() { 2 } else { 1 },
+            label_fr: code.into(),
+            label_en: code.into(),
+            isic_class: String::new(),
+            isic_label: String::new(),
+            ebops_code: String::new(),
+            ebops_label: String::new(),
+        }
+    }
+
+    fn firm(n: u128, country: &str, services: &[&str], until: Option<&str>) -> Facts {
+        Facts {
+            id: uuid::Uuid::from_u128(n).to_string(),
+            status: "published".into(),
+            kind: "firm".into(),
+            country: country.into(),
+            region: None,
+            employees: Some(n as i32 * 10),
+            founded_year: None,
+            verified: false,
+            sample: false,
+            updated_at: NaiveDateTime::MIN,
+            services: services.iter().map(|s| s.to_string()).collect(),
+            languages: vec!["fr".into()],
+            markets: Vec::new(),
+            certificates: until
+                .map(|u| ("iso_9001".to_owned(), u.parse().ok()))
+                .into_iter()
+                .collect(),
+            max_seats: None,
+            max_fte: None,
+        }
+    }
+
+    fn counts(counts: &[Count]) -> Vec<(&str, i64)> {
+        counts.iter().map(|c| (c.value.as_str(), c.count)).collect()
+    }
+
+    fn published() -> Filters {
+        Filters {
+            statuses: vec![Status::Published],
+            ..Filters::default()
+        }
+    }
+
+    #[test]
+    fn counts_leave_out_their_own_filter_and_follow_changes() {
+        let taxonomy = vec![
+            term("bpo", None),
+            term("bpo.inbound", Some("bpo")),
+            term("it", None),
+        ];
+        let mut index = Index::new(&Reference::new(taxonomy, vec![], vec![], vec![]));
+        let today: NaiveDate = "2026-06-01".parse().unwrap();
+        index
+            .put(&firm(1, "SN", &["bpo.inbound"], Some("2027-01-01")))
+            .unwrap();
+        index.put(&firm(2, "SN", &["it"], Some("2020-01-01"))).unwrap();
+        index.put(&firm(3, "CI", &["bpo.inbound", "it"], None)).unwrap();
+
+        let f = Filters {
+            countries: vec!["SN".into()],
+            ..published()
+        };
+        let facets = index.facets(&f, today);
+        assert_eq!(counts(&facets.country), [("SN", 2), ("CI", 1)]);
+        assert_eq!(counts(&facets.service_category), [("bpo", 1), ("it", 1)]);
+        assert_eq!(counts(&facets.service), [("bpo.inbound", 1)]);
+        assert_eq!(
+            counts(&facets.certification),
+            [("iso_9001", 1)],
+            "2020 has expired"
+        );
+
+        let f = Filters {
+            certifications: vec!["iso_9001".into()],
+            employees_max: Some(15),
+            ..published()
+        };
+        assert_eq!(counts(&index.facets(&f, today).kind), [("firm", 1)]);
+
+        let mut moved = firm(1, "ML", &["it"], None);
+        moved.kind = OrganizationKind::Association.as_str().into();
+        index.put(&moved).unwrap();
+        index.remove(&uuid::Uuid::from_u128(3).to_string());
+        let facets = index.facets(&published(), today);
+        assert_eq!(counts(&facets.country), [("ML", 1), ("SN", 1)]);
+        assert_eq!(counts(&facets.kind), [("association", 1), ("firm", 1)]);
+        assert_eq!(counts(&facets.service_category), [("it", 2)]);
+        assert!(facets.certification.is_empty());
+    }
+}

@@ -1,0 +1,248 @@
+//! Facet counts from memory. Counting in SQL groups every match of every facet: at a million
+//! firms that is seconds per request. The [`FacetIndex`] keeps one bitset of organizations per
+//! facet value instead, loaded once from the tables and kept current from the audit trail,
+//! which every write to an organization or its records appends to in the same transaction.
+//! Before each count it applies the events it has not seen, so a client reads its own writes,
+//! whichever instance served them. (`annuaire seed` writes no events: a server running while it
+//! loads counts the new firms after a restart.)
+
+mod bitset;
+mod index;
+mod ordinals;
+
+use std::sync::{Mutex, MutexGuard, RwLock};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{DbConnection, facet_facts};
+use crate::domain::reference::Reference;
+use crate::domain::search::{self, Filters};
+use crate::error::ApiError;
+
+pub use crate::db::search::Count;
+pub use index::Facts;
+use index::Index;
+
+/// Counts per value of each facet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Facets {
+    /// Organizations per kind.
+    pub kind: Vec<Count>,
+    /// Per head-office country.
+    pub country: Vec<Count>,
+    /// Per top-level service category (a firm counts once under each category it offers).
+    pub service_category: Vec<Count>,
+    /// Per service.
+    pub service: Vec<Count>,
+    /// Per working language.
+    pub language: Vec<Count>,
+    /// Per market served or targeted.
+    pub market: Vec<Count>,
+    /// Per certification scheme held (valid ones unless `expired_certifications=include`).
+    pub certification: Vec<Count>,
+}
+
+/// Organizations read per query while loading.
+const LOAD_PAGE: i64 = 5_000;
+/// Audit events read per query while catching up.
+const EVENT_PAGE: i64 = 5_000;
+/// Events before the last position at load time that are read again: on PostgreSQL a
+/// transaction may commit after the load began although its position came earlier.
+const RELOAD_MARGIN: i64 = 256;
+/// How long a missing position is awaited: a transaction that took it may not have committed
+/// yet (PostgreSQL hands positions out before commit); a rolled-back one never will.
+const GAP_PATIENCE: Duration = Duration::from_secs(60);
+
+/// How far the index has read the audit trail.
+#[derive(Debug, Clone, Default)]
+struct Progress {
+    loaded: bool,
+    /// The highest position applied.
+    applied: i64,
+    /// Positions below `applied` not seen yet, and since when.
+    gaps: Vec<(i64, Instant)>,
+}
+
+impl Progress {
+    /// Where the next read starts.
+    fn floor(&self) -> i64 {
+        self.gaps.iter().map(|&(p, _)| p - 1).fold(self.applied, i64::min)
+    }
+
+    /// Takes in a page of events read after `floor()` and returns the organizations that
+    /// changed and were not applied yet.
+    fn take<'a>(&mut self, events: &'a [(i64, Option<String>)], now: Instant) -> Vec<&'a str> {
+        let mut changed = Vec::new();
+        for (position, organization) in events {
+            let position = *position;
+            if position > self.applied {
+                let missing = (self.applied + 1..position).take(EVENT_PAGE as usize);
+                self.gaps.extend(missing.map(|p| (p, now)));
+                self.applied = position;
+            } else if let Some(at) = self.gaps.iter().position(|&(p, _)| p == position) {
+                self.gaps.swap_remove(at);
+            } else {
+                continue;
+            }
+            changed.extend(organization.as_deref());
+        }
+        self.gaps
+            .retain(|&(_, since)| now.duration_since(since) < GAP_PATIENCE);
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+}
+
+/// The facet index of one server, shared by its workers.
+pub struct FacetIndex {
+    index: RwLock<Index>,
+    progress: Mutex<Progress>,
+}
+
+impl FacetIndex {
+    /// An index not loaded yet: the first count (or [`FacetIndex::catch_up`]) loads it.
+    pub fn new(reference: &Reference) -> Self {
+        FacetIndex {
+            index: RwLock::new(Index::new(reference)),
+            progress: Mutex::new(Progress::default()),
+        }
+    }
+
+    /// Counts per facet value under `filters` (whose `terms` must be empty: text search is
+    /// counted in SQL), as of the latest committed change.
+    pub fn facets(&self, conn: &mut DbConnection, filters: &Filters) -> Result<Facets, ApiError> {
+        if self.behind(conn)? {
+            self.catch_up(conn)?;
+        }
+        let index = self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(index.facets(filters, search::today()))
+    }
+
+    /// Whether there may be changes to apply. Counts run side by side; only one at a time may
+    /// catch up, so the usual case (nothing new) is told apart without waiting for that turn.
+    fn behind(&self, conn: &mut DbConnection) -> Result<bool, ApiError> {
+        let applied = {
+            let progress = self.lock_progress();
+            if !progress.loaded || !progress.gaps.is_empty() {
+                return Ok(true);
+            }
+            progress.applied
+        };
+        Ok(!facet_facts::changes_after(conn, applied, 1)?.is_empty())
+    }
+
+    /// Loads the index if it is not yet, then applies the changes committed since.
+    pub fn catch_up(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
+        let mut progress = self.lock_progress();
+        let mut next = progress.clone();
+        if !next.loaded {
+            next = self.load(conn)?;
+        }
+        let mut after = next.floor();
+        loop {
+            let events = facet_facts::changes_after(conn, after, EVENT_PAGE)?;
+            let changed = next.take(&events, Instant::now());
+            if !changed.is_empty() {
+                let facts = facet_facts::of(conn, &changed)?;
+                let mut index = self.write_index();
+                for id in changed {
+                    match facts.iter().find(|f| f.id == id) {
+                        Some(facts) => index.put(facts)?,
+                        None => index.remove(id),
+                    }
+                }
+            }
+            match events.last() {
+                Some(&(last, _)) if events.len() as i64 == EVENT_PAGE => after = last,
+                _ => break,
+            }
+        }
+        *progress = next;
+        Ok(())
+    }
+
+    fn load(&self, conn: &mut DbConnection) -> Result<Progress, ApiError> {
+        let start = facet_facts::latest_position(conn)?;
+        let mut fresh = self.write_index().emptied();
+        let mut after: Option<String> = None;
+        loop {
+            let page = facet_facts::page(conn, after.as_deref(), LOAD_PAGE)?;
+            for facts in &page {
+                fresh.put(facts)?;
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == LOAD_PAGE => after = Some(last.id.clone()),
+                _ => break,
+            }
+        }
+        *self.write_index() = fresh;
+        Ok(Progress {
+            loaded: true,
+            applied: (start - RELOAD_MARGIN).max(0),
+            gaps: Vec::new(),
+        })
+    }
+
+    fn lock_progress(&self) -> MutexGuard<'_, Progress> {
+        // A panic while applying changes leaves the index unknown: load it again.
+        self.progress.lock().unwrap_or_else(|poisoned| {
+            self.progress.clear_poison();
+            let mut progress = poisoned.into_inner();
+            *progress = Progress::default();
+            progress
+        })
+    }
+
+    fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
+        self.index.write().unwrap_or_else(|poisoned| {
+            self.index.clear_poison();
+            poisoned.into_inner()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(positions: &[(i64, &str)]) -> Vec<(i64, Option<String>)> {
+        positions.iter().map(|&(p, o)| (p, Some(o.to_owned()))).collect()
+    }
+
+    #[test]
+    fn a_position_committed_late_is_applied_when_it_appears() {
+        let now = Instant::now();
+        let mut progress = Progress {
+            loaded: true,
+            applied: 10,
+            gaps: Vec::new(),
+        };
+        assert_eq!(
+            progress.take(&events(&[(11, "a"), (13, "b"), (13, "b")]), now),
+            ["a", "b"]
+        );
+        assert_eq!(progress.applied, 13);
+        assert_eq!(progress.floor(), 11, "12 is awaited");
+        // Read again from the floor: 13 is known, 12 is new.
+        assert_eq!(progress.take(&events(&[(12, "c"), (13, "b")]), now), ["c"]);
+        assert!(progress.gaps.is_empty());
+        assert_eq!(progress.floor(), 13);
+    }
+
+    #[test]
+    fn a_position_that_never_commits_is_given_up() {
+        let then = Instant::now();
+        let mut progress = Progress {
+            loaded: true,
+            applied: 1,
+            gaps: Vec::new(),
+        };
+        progress.take(&events(&[(3, "a")]), then);
+        assert_eq!(progress.floor(), 1);
+        assert!(progress.take(&[], then + GAP_PATIENCE).is_empty());
+        assert_eq!(progress.floor(), 3);
+    }
+}

@@ -1,0 +1,57 @@
+//! Organization ids to ordinals, an organization's bit in every bitset. Ids are UUIDv7, which
+//! grow with time, and the index loads in id order: nearly every id comes larger than the last,
+//! and those sit in a sorted vector at the position of their ordinal (16 bytes each, where a
+//! hash map takes 32). An id out of order (from a server whose clock is behind) goes to a map.
+
+use std::collections::HashMap;
+
+/// Ordinals are handed out in sequence: 0, 1, 2…
+#[derive(Debug, Default)]
+pub struct Ordinals {
+    /// Ids whose ordinal is their position.
+    sorted: Vec<u128>,
+    /// The others.
+    others: HashMap<u128, u32>,
+}
+
+impl Ordinals {
+    /// How many ids have an ordinal.
+    pub fn len(&self) -> usize {
+        self.sorted.len() + self.others.len()
+    }
+
+    /// The ordinal of `id`, if it has one.
+    pub fn get(&self, id: u128) -> Option<u32> {
+        match self.sorted.binary_search(&id) {
+            Ok(position) => Some(position as u32),
+            Err(_) => self.others.get(&id).copied(),
+        }
+    }
+
+    /// Gives `id`, which has none, the next ordinal.
+    pub fn push(&mut self, id: u128) -> u32 {
+        let next = self.len() as u32;
+        let in_order = self.others.is_empty() && self.sorted.last().is_none_or(|&last| last < id);
+        if in_order {
+            self.sorted.push(id);
+        } else {
+            self.others.insert(id, next);
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_out_of_order_keep_their_ordinals() {
+        let mut ordinals = Ordinals::default();
+        assert_eq!([10, 20, 5, 30].map(|id| ordinals.push(id)), [0, 1, 2, 3]);
+        assert_eq!(
+            [10, 20, 5, 30, 7].map(|id| ordinals.get(id)),
+            [Some(0), Some(1), Some(2), Some(3), None]
+        );
+    }
+}
