@@ -113,33 +113,50 @@ impl Postings {
     }
 }
 
-/// Per certification scheme, each holder's latest expiry (`None`: open-ended), by ordinal.
+/// The holders of one certification scheme: each one's latest expiry (`None`: open-ended), by
+/// ordinal, and as bitsets, all of them and those valid on the index's day (worked out when
+/// the day changes rather than per count: testing every expiry cost more than the counting).
 #[derive(Debug, Default)]
-struct Holders(Vec<(u32, Option<NaiveDate>)>);
+struct Holders {
+    expiries: Vec<(u32, Option<NaiveDate>)>,
+    all: Bitset,
+    valid: Bitset,
+}
+
+/// Whether a certificate expiring `until` is valid on `day`.
+fn valid_on(until: Option<NaiveDate>, day: NaiveDate) -> bool {
+    until.is_none_or(|until| until >= day)
+}
 
 impl Holders {
-    fn set(&mut self, ordinal: u32, until: Option<NaiveDate>) {
-        match self.0.binary_search_by_key(&ordinal, |&(o, _)| o) {
-            Ok(at) => self.0[at].1 = until,
-            Err(at) => self.0.insert(at, (ordinal, until)),
+    fn set(&mut self, ordinal: u32, until: Option<NaiveDate>, day: NaiveDate) {
+        match self.expiries.binary_search_by_key(&ordinal, |&(o, _)| o) {
+            Ok(at) => self.expiries[at].1 = until,
+            Err(at) => self.expiries.insert(at, (ordinal, until)),
+        }
+        self.all.insert(ordinal);
+        if valid_on(until, day) {
+            self.valid.insert(ordinal);
+        } else {
+            self.valid.remove(ordinal);
         }
     }
 
     fn forget(&mut self, ordinal: u32) {
-        if let Ok(at) = self.0.binary_search_by_key(&ordinal, |&(o, _)| o) {
-            self.0.remove(at);
+        if let Ok(at) = self.expiries.binary_search_by_key(&ordinal, |&(o, _)| o) {
+            self.expiries.remove(at);
+            self.all.remove(ordinal);
+            self.valid.remove(ordinal);
         }
     }
 
-    /// Holders of a certificate valid on `day` (any, when `None`).
-    fn valid_on(&self, day: Option<NaiveDate>) -> Bitset {
-        let mut holders = Bitset::default();
-        for &(ordinal, until) in &self.0 {
-            if day.is_none_or(|day| until.is_none_or(|until| until >= day)) {
-                holders.insert(ordinal);
+    fn move_to(&mut self, day: NaiveDate) {
+        self.valid = Bitset::default();
+        for &(ordinal, until) in &self.expiries {
+            if valid_on(until, day) {
+                self.valid.insert(ordinal);
             }
         }
-        holders
     }
 }
 
@@ -178,6 +195,8 @@ pub struct Index {
     language: Postings,
     market: Postings,
     certification: HashMap<String, Holders>,
+    /// The day certificates are valid on.
+    day: NaiveDate,
 }
 
 impl Index {
@@ -201,6 +220,7 @@ impl Index {
     pub fn emptied(&self) -> Self {
         Index {
             taxonomy: self.taxonomy.clone(),
+            day: self.day,
             ..Index::default()
         }
     }
@@ -253,7 +273,7 @@ impl Index {
             self.certification
                 .entry(scheme.to_owned())
                 .or_default()
-                .set(ordinal, until);
+                .set(ordinal, until, self.day);
         }
         let stored = |value: Option<i32>| value.unwrap_or(ABSENT);
         self.numbers[ordinal as usize] = Numbers {
@@ -335,15 +355,25 @@ impl Index {
         base
     }
 
+    /// The day certificates are counted valid on.
+    pub fn day(&self) -> NaiveDate {
+        self.day
+    }
+
+    /// Counts certificates valid on `day` from now on.
+    pub fn move_to(&mut self, day: NaiveDate) {
+        self.day = day;
+        self.certification.values_mut().for_each(|h| h.move_to(day));
+    }
+
     /// Counts per value of each facet under `filters`, each facet leaving out its own filter;
-    /// certificates count when valid on `today` unless the filters take expired ones too.
-    pub fn facets(&self, f: &Filters, today: NaiveDate) -> Facets {
-        let valid_on = (!f.include_expired_certifications).then_some(today);
-        let certified = |scheme: &str| {
-            self.certification
-                .get(scheme)
-                .map(|h| h.valid_on(valid_on))
-                .unwrap_or_default()
+    /// certificates count when valid on the index's day unless the filters take expired ones.
+    pub fn facets(&self, f: &Filters) -> Facets {
+        let no_one = Bitset::default();
+        let certified = |scheme: &str| match self.certification.get(scheme) {
+            Some(holders) if f.include_expired_certifications => &holders.all,
+            Some(holders) => &holders.valid,
+            None => &no_one,
         };
         let chosen = [
             self.kind.any_of(f.kinds.iter().map(|k| k.as_str())),
@@ -355,7 +385,7 @@ impl Index {
                 let mut holders = Bitset::default();
                 f.certifications
                     .iter()
-                    .for_each(|s| holders.union_with(&certified(s)));
+                    .for_each(|s| holders.union_with(certified(s)));
                 holders
             }),
         ];
@@ -382,7 +412,7 @@ impl Index {
             certification: ranked(self.certification.keys().map(|scheme| {
                 (
                     scheme.clone(),
-                    certification_mask.intersection_len(&certified(scheme)),
+                    certification_mask.intersection_len(certified(scheme)),
                 )
             })),
         }
@@ -452,7 +482,7 @@ mod tests {
             term("it", None),
         ];
         let mut index = Index::new(&Reference::new(taxonomy, vec![], vec![], vec![]));
-        let today: NaiveDate = "2026-06-01".parse().unwrap();
+        index.move_to("2019-06-01".parse().unwrap());
         index
             .put(&firm(1, "SN", &["bpo.inbound"], Some("2027-01-01")))
             .unwrap();
@@ -463,7 +493,13 @@ mod tests {
             countries: vec!["SN".into()],
             ..published()
         };
-        let facets = index.facets(&f, today);
+        assert_eq!(
+            counts(&index.facets(&f).certification),
+            [("iso_9001", 2)],
+            "valid on 2019-06-01"
+        );
+        index.move_to("2026-06-01".parse().unwrap());
+        let facets = index.facets(&f);
         assert_eq!(counts(&facets.country), [("SN", 2), ("CI", 1)]);
         assert_eq!(counts(&facets.service_category), [("bpo", 1), ("it", 1)]);
         assert_eq!(counts(&facets.service), [("bpo.inbound", 1)]);
@@ -478,13 +514,19 @@ mod tests {
             employees_max: Some(15),
             ..published()
         };
-        assert_eq!(counts(&index.facets(&f, today).kind), [("firm", 1)]);
+        assert_eq!(counts(&index.facets(&f).kind), [("firm", 1)]);
+        let expired_too = Filters {
+            include_expired_certifications: true,
+            employees_max: None,
+            ..f
+        };
+        assert_eq!(counts(&index.facets(&expired_too).kind), [("firm", 2)]);
 
         let mut moved = firm(1, "ML", &["it"], None);
         moved.kind = OrganizationKind::Association.as_str().into();
         index.put(&moved).unwrap();
         index.remove(&uuid::Uuid::from_u128(3).to_string());
-        let facets = index.facets(&published(), today);
+        let facets = index.facets(&published());
         assert_eq!(counts(&facets.country), [("ML", 1), ("SN", 1)]);
         assert_eq!(counts(&facets.kind), [("association", 1), ("firm", 1)]);
         assert_eq!(counts(&facets.service_category), [("it", 2)]);

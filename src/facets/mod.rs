@@ -117,8 +117,11 @@ impl FacetIndex {
         if self.behind(conn)? {
             self.catch_up(conn)?;
         }
-        let index = self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(index.facets(filters, search::today()))
+        let today = search::today();
+        if self.read_index().day() != today {
+            self.write_index().move_to(today);
+        }
+        Ok(self.read_index().facets(filters))
     }
 
     /// Whether there may be changes to apply. Counts run side by side; only one at a time may
@@ -194,6 +197,10 @@ impl FacetIndex {
             *progress = Progress::default();
             progress
         })
+    }
+
+    fn read_index(&self) -> std::sync::RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
