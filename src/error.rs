@@ -86,7 +86,8 @@ pub enum ApiError {
     /// A fault of the service; the cause is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
-    /// A dependency (the database) is not answering; the cause is logged, not sent.
+    /// A dependency (the database) is not answering, or the server is not ready yet; the cause
+    /// is logged, not sent.
     #[error("service unavailable: {0}")]
     Unavailable(String),
 }
@@ -130,7 +131,10 @@ impl ApiError {
             ApiError::Internal(_) => {
                 "The service failed; the request id identifies the fault in our logs.".into()
             }
-            ApiError::Unavailable(_) => "The database is not answering; retry later.".into(),
+            ApiError::Unavailable(_) => {
+                "The service cannot answer yet (its database is not answering, or it is starting); retry later."
+                    .into()
+            }
         };
         let mut problem = Problem::new(self.status_code(), detail);
         if let ApiError::Validation(errors) = self {

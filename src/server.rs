@@ -2,7 +2,8 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
@@ -30,6 +31,9 @@ use crate::seed;
 const EXPENSIVE_CONCURRENCY: usize = 2;
 const EXPENSIVE_WAIT: Duration = Duration::from_secs(2);
 
+/// How long to wait before loading the facet index again after a failure.
+const FACET_INDEX_RETRY: Duration = Duration::from_secs(5);
+
 /// How long in-flight requests may take to finish once a shutdown has begun.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 
@@ -56,7 +60,7 @@ impl Application {
         let reference =
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
         let facets = web::Data::new(FacetIndex::new(&reference));
-        warm_facet_index(&facets, &pool);
+        load_facet_index(&facets, &pool);
         let state = web::Data::new(pool);
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -136,16 +140,28 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
     Ok((pool, created))
 }
 
-/// Loads the facet index in the background, so that the first count does not wait for it.
-fn warm_facet_index(index: &web::Data<FacetIndex>, pool: &Pool) {
-    let (index, pool) = (index.clone(), pool.clone());
+/// Loads the facet index in the background, trying again while the database fails, for as long
+/// as the server lives. Until then facet counts run in SQL and `/readyz` answers 503.
+fn load_facet_index(index: &web::Data<FacetIndex>, pool: &Pool) {
+    let index = Arc::downgrade(&index.clone().into_inner());
+    let pool = pool.clone();
     std::thread::spawn(move || {
-        let loaded = pool
-            .get()
-            .map_err(ApiError::unavailable)
-            .and_then(|mut conn| index.catch_up(&mut conn));
-        if let Err(e) = loaded {
-            tracing::warn!(error = %e, "the facet index will load on the first count instead");
+        while let Some(index) = index.upgrade() {
+            let started = Instant::now();
+            let loaded = pool
+                .get()
+                .map_err(ApiError::unavailable)
+                .and_then(|mut conn| index.load(&mut conn));
+            match loaded {
+                Ok(()) => {
+                    let seconds = started.elapsed().as_secs_f32();
+                    tracing::info!(seconds, "facet index loaded");
+                    return;
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot load the facet index; trying again"),
+            }
+            drop(index);
+            std::thread::sleep(FACET_INDEX_RETRY);
         }
     });
 }

@@ -10,6 +10,7 @@ mod bitset;
 mod index;
 mod ordinals;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
@@ -58,7 +59,6 @@ const GAP_PATIENCE: Duration = Duration::from_secs(60);
 /// How far the index has read the audit trail.
 #[derive(Debug, Clone, Default)]
 struct Progress {
-    loaded: bool,
     /// The highest position applied.
     applied: i64,
     /// Positions below `applied` not seen yet, and since when.
@@ -100,22 +100,32 @@ impl Progress {
 pub struct FacetIndex {
     index: RwLock<Index>,
     progress: Mutex<Progress>,
+    loaded: AtomicBool,
 }
 
 impl FacetIndex {
-    /// An index not loaded yet: the first count (or [`FacetIndex::catch_up`]) loads it.
+    /// An index to [`load`](FacetIndex::load) before it counts.
     pub fn new(reference: &Reference) -> Self {
         FacetIndex {
             index: RwLock::new(Index::new(reference)),
             progress: Mutex::new(Progress::default()),
+            loaded: AtomicBool::new(false),
         }
+    }
+
+    /// Whether the index has been loaded and can count.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.load(Ordering::Acquire)
     }
 
     /// Counts per facet value under `filters` (whose `terms` must be empty: text search is
     /// counted in SQL), as of the latest committed change.
     pub fn facets(&self, conn: &mut DbConnection, filters: &Filters) -> Result<Facets, ApiError> {
+        if !self.is_loaded() {
+            return Err(ApiError::unavailable("the facet index is still loading"));
+        }
         if self.behind(conn)? {
-            self.catch_up(conn)?;
+            self.catch_up(&mut self.lock_progress(), conn)?;
         }
         let today = search::today();
         if self.read_index().day() != today {
@@ -129,7 +139,7 @@ impl FacetIndex {
     fn behind(&self, conn: &mut DbConnection) -> Result<bool, ApiError> {
         let applied = {
             let progress = self.lock_progress();
-            if !progress.loaded || !progress.gaps.is_empty() {
+            if !progress.gaps.is_empty() {
                 return Ok(true);
             }
             progress.applied
@@ -137,13 +147,36 @@ impl FacetIndex {
         Ok(!facet_facts::changes_after(conn, applied, 1)?.is_empty())
     }
 
-    /// Loads the index if it is not yet, then applies the changes committed since.
-    pub fn catch_up(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
+    /// Reads every organization, then the changes committed meanwhile; the index counts from
+    /// then on. Takes seconds per hundred thousand organizations.
+    pub fn load(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
         let mut progress = self.lock_progress();
-        let mut next = progress.clone();
-        if !next.loaded {
-            next = self.load(conn)?;
+        let start = facet_facts::latest_position(conn)?;
+        let mut fresh = self.read_index().emptied();
+        let mut after: Option<String> = None;
+        loop {
+            let page = facet_facts::page(conn, after.as_deref(), LOAD_PAGE)?;
+            for facts in &page {
+                fresh.put(facts)?;
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == LOAD_PAGE => after = Some(last.id.clone()),
+                _ => break,
+            }
         }
+        *self.write_index() = fresh;
+        *progress = Progress {
+            applied: (start - RELOAD_MARGIN).max(0),
+            gaps: Vec::new(),
+        };
+        self.catch_up(&mut progress, conn)?;
+        self.loaded.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Applies the changes committed since `progress`.
+    fn catch_up(&self, progress: &mut Progress, conn: &mut DbConnection) -> Result<(), ApiError> {
+        let mut next = progress.clone();
         let mut after = next.floor();
         loop {
             let events = facet_facts::changes_after(conn, after, EVENT_PAGE)?;
@@ -167,36 +200,12 @@ impl FacetIndex {
         Ok(())
     }
 
-    fn load(&self, conn: &mut DbConnection) -> Result<Progress, ApiError> {
-        let start = facet_facts::latest_position(conn)?;
-        let mut fresh = self.write_index().emptied();
-        let mut after: Option<String> = None;
-        loop {
-            let page = facet_facts::page(conn, after.as_deref(), LOAD_PAGE)?;
-            for facts in &page {
-                fresh.put(facts)?;
-            }
-            match page.last() {
-                Some(last) if page.len() as i64 == LOAD_PAGE => after = Some(last.id.clone()),
-                _ => break,
-            }
-        }
-        *self.write_index() = fresh;
-        Ok(Progress {
-            loaded: true,
-            applied: (start - RELOAD_MARGIN).max(0),
-            gaps: Vec::new(),
-        })
-    }
-
+    // Nothing here panics on data; were it to, the progress and index left behind are still
+    // usable (applying a change again is harmless), so a poisoned lock is taken as it is.
     fn lock_progress(&self) -> MutexGuard<'_, Progress> {
-        // A panic while applying changes leaves the index unknown: load it again.
-        self.progress.lock().unwrap_or_else(|poisoned| {
-            self.progress.clear_poison();
-            let mut progress = poisoned.into_inner();
-            *progress = Progress::default();
-            progress
-        })
+        self.progress
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn read_index(&self) -> std::sync::RwLockReadGuard<'_, Index> {
@@ -204,10 +213,9 @@ impl FacetIndex {
     }
 
     fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
-        self.index.write().unwrap_or_else(|poisoned| {
-            self.index.clear_poison();
-            poisoned.into_inner()
-        })
+        self.index
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -223,7 +231,6 @@ mod tests {
     fn a_position_committed_late_is_applied_when_it_appears() {
         let now = Instant::now();
         let mut progress = Progress {
-            loaded: true,
             applied: 10,
             gaps: Vec::new(),
         };
@@ -243,7 +250,6 @@ mod tests {
     fn a_position_that_never_commits_is_given_up() {
         let then = Instant::now();
         let mut progress = Progress {
-            loaded: true,
             applied: 1,
             gaps: Vec::new(),
         };

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::db::{self, Pool};
 use crate::error::{ApiError, Problem};
+use crate::facets::FacetIndex;
 
 /// How long readiness waits for the database before answering 503.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -34,18 +35,22 @@ pub async fn healthz() -> HttpResponse {
     ok()
 }
 
-/// Readiness: the database answers a trivial query within two seconds. A load balancer should
-/// route traffic here only while this is 200; it turns 200 again by itself once the database
-/// is back.
+/// Readiness: the database answers a trivial query within two seconds, and the facet index has
+/// been loaded (seconds per hundred thousand organizations after a start). A load balancer
+/// should route traffic here only while this is 200; it turns 200 again by itself once the
+/// database is back.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = 200, description = "The database answers", body = Health),
-        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database does not answer, or the server is still starting", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(pool: web::Data<Pool>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(pool: web::Data<Pool>, facets: web::Data<FacetIndex>) -> Result<HttpResponse, ApiError> {
     db::ping(&pool, READY_TIMEOUT).await?;
+    if !facets.is_loaded() {
+        return Err(ApiError::unavailable("the facet index is still loading"));
+    }
     Ok(ok())
 }

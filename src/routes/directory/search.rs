@@ -88,14 +88,15 @@ pub async fn list_organizations(
 /// leave out that facet's own filter, so that a portal can show how many results every other
 /// choice would give (multi-select facets). Takes the filters of the list. Counts reflect every
 /// committed change. Without `q` they come from an in-memory index and cost little; with `q`
-/// they are counted in the database, a few at a time per server.
+/// (or while a server starts and loads that index) they are counted in the database, a few at
+/// a time per server.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
     params(OrganizationQueryParams),
     responses(
         (status = 200, description = "Counts per facet value", body = Facets),
-        (status = 429, description = "Too many searched facet counts (with `q`) running; retry after Retry-After",
+        (status = 429, description = "Too many facet counts in the database (with `q`) running; retry after Retry-After",
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
     )
@@ -116,7 +117,7 @@ pub async fn organization_facets(
         Purpose::Facets,
     )?;
     let filters = query.filters;
-    let facets: Facets = if filters.terms.is_empty() {
+    let facets: Facets = if filters.terms.is_empty() && index.is_loaded() {
         db::run(&pool, move |conn| index.facets(conn, &filters)).await?
     } else {
         let _place = gate.enter().await?;

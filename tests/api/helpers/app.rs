@@ -74,7 +74,20 @@ async fn start(settings: Settings) -> (String, ServerHandle) {
     let address = format!("http://{}", app.local_addr());
     let handle = app.handle();
     tokio::spawn(app.run());
+    wait_until_ready(&address).await;
     (address, handle)
+}
+
+/// Waits for `/readyz`, so that every test starts with the facet index loaded.
+async fn wait_until_ready(address: &str) {
+    for _ in 0..200 {
+        let ready = reqwest::get(format!("{address}/readyz")).await;
+        if ready.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{address} is not ready after 5 s");
 }
 
 impl TestApp {
