@@ -48,7 +48,7 @@ pub enum SortKey {
 }
 
 /// Everything a list is narrowed by.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Filters {
     pub kinds: Vec<OrganizationKind>,
     pub statuses: Vec<Status>,
@@ -71,23 +71,6 @@ pub struct Filters {
     pub updated_since: Option<NaiveDateTime>,
     /// Folded words of `q`; the last one matches as a prefix.
     pub terms: Vec<String>,
-}
-
-impl Filters {
-    /// The text and the statuses alone: what is left to test in SQL when the facet index has
-    /// told which organizations pass the rest.
-    pub fn text_and_statuses(&self) -> Filters {
-        Filters {
-            statuses: self.statuses.clone(),
-            terms: self.terms.clone(),
-            ..Filters::default()
-        }
-    }
-
-    /// Whether anything but the text and the statuses narrows the list.
-    pub fn narrows_beyond_text(&self) -> bool {
-        self.text_and_statuses() != *self
-    }
 }
 
 /// A validated list request.

@@ -27,12 +27,6 @@ impl Bitset {
         }
     }
 
-    /// Whether `ordinal` is a member.
-    pub fn contains(&self, ordinal: u32) -> bool {
-        let (word, bit) = place(ordinal);
-        self.words.get(word).is_some_and(|w| w & bit != 0)
-    }
-
     /// Adds every member of `other`.
     pub fn union_with(&mut self, other: &Bitset) {
         if other.words.len() > self.words.len() {
@@ -104,7 +98,6 @@ mod tests {
         s.remove(63);
         s.remove(9_999);
         assert_eq!(s, set(&[0, 64, 1_000]));
-        assert!(s.contains(64) && !s.contains(63) && !s.contains(5_000));
         assert_eq!(s.intersection_len(&set(&[63, 64, 1_000, 5_000])), 2);
     }
 

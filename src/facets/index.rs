@@ -177,13 +177,6 @@ fn ranked(counts: impl Iterator<Item = (String, u64)>) -> Vec<Count> {
     counts
 }
 
-const FACET_KIND: usize = 0;
-const FACET_COUNTRY: usize = 1;
-const FACET_SERVICE: usize = 2;
-const FACET_LANGUAGE: usize = 3;
-const FACET_MARKET: usize = 4;
-const FACET_CERTIFICATION: usize = 5;
-
 /// The facet values and filtered columns of every organization.
 #[derive(Debug, Default)]
 pub struct Index {
@@ -373,27 +366,16 @@ impl Index {
         self.certification.values_mut().for_each(|h| h.move_to(day));
     }
 
-    /// The ordinal of an organization the index knows.
-    pub fn ordinal_of(&self, id: &str) -> Option<u32> {
-        let key = uuid::Uuid::parse_str(id).ok()?.as_u128();
-        self.ordinals.get(key)
-    }
-
-    /// The holders of a scheme's certificates that count under `f`: valid ones on the index's
-    /// day, unless the filters take expired ones too.
-    fn certified(&self, scheme: &str, f: &Filters) -> Option<&Bitset> {
-        let holders = self.certification.get(scheme)?;
-        Some(if f.include_expired_certifications {
-            &holders.all
-        } else {
-            &holders.valid
-        })
-    }
-
-    /// Per faceted filter (in the order of the `FACET_*` constants), the organizations holding
-    /// a chosen value; `None` where nothing is chosen.
-    fn chosen(&self, f: &Filters) -> [Option<Bitset>; 6] {
-        [
+    /// Counts per value of each facet under `filters`, each facet leaving out its own filter;
+    /// certificates count when valid on the index's day unless the filters take expired ones.
+    pub fn facets(&self, f: &Filters) -> Facets {
+        let no_one = Bitset::default();
+        let certified = |scheme: &str| match self.certification.get(scheme) {
+            Some(holders) if f.include_expired_certifications => &holders.all,
+            Some(holders) => &holders.valid,
+            None => &no_one,
+        };
+        let chosen = [
             self.kind.any_of(f.kinds.iter().map(|k| k.as_str())),
             self.country.any_of(f.countries.iter().map(String::as_str)),
             self.service.any_of(f.services.iter().map(String::as_str)),
@@ -401,29 +383,12 @@ impl Index {
             self.market.any_of(f.markets.iter().map(String::as_str)),
             (!f.certifications.is_empty()).then(|| {
                 let mut holders = Bitset::default();
-                for scheme in &f.certifications {
-                    if let Some(certified) = self.certified(scheme, f) {
-                        holders.union_with(certified);
-                    }
-                }
+                f.certifications
+                    .iter()
+                    .for_each(|s| holders.union_with(certified(s)));
                 holders
             }),
-        ]
-    }
-
-    /// The organizations passing every filter but the text.
-    pub fn matching(&self, f: &Filters) -> Bitset {
-        let mut matching = self.base(f);
-        for holders in self.chosen(f).iter().flatten() {
-            matching.intersect_with(holders);
-        }
-        matching
-    }
-
-    /// Counts per value of each facet under `filters`, each facet leaving out its own filter;
-    /// certificates count when valid on the index's day unless the filters take expired ones.
-    pub fn facets(&self, f: &Filters) -> Facets {
-        let chosen = self.chosen(f);
+        ];
         let base = self.base(f);
         let without = |own: usize| {
             let mut within = base.clone();
@@ -434,21 +399,20 @@ impl Index {
             }
             within
         };
-        let service_mask = without(FACET_SERVICE);
-        let certification_mask = without(FACET_CERTIFICATION);
+        let service_mask = without(2);
+        let certification_mask = without(5);
         let is_service = |code: &str| self.taxonomy.get(code).is_some_and(|&(_, leaf)| leaf);
         Facets {
-            kind: self.kind.counts(&without(FACET_KIND), |_| true),
-            country: self.country.counts(&without(FACET_COUNTRY), |_| true),
+            kind: self.kind.counts(&without(0), |_| true),
+            country: self.country.counts(&without(1), |_| true),
             service_category: self.category.counts(&service_mask, |_| true),
             service: self.service.counts(&service_mask, is_service),
-            language: self.language.counts(&without(FACET_LANGUAGE), |_| true),
-            market: self.market.counts(&without(FACET_MARKET), |_| true),
+            language: self.language.counts(&without(3), |_| true),
+            market: self.market.counts(&without(4), |_| true),
             certification: ranked(self.certification.keys().map(|scheme| {
                 (
                     scheme.clone(),
-                    self.certified(scheme, f)
-                        .map_or(0, |holders| certification_mask.intersection_len(holders)),
+                    certification_mask.intersection_len(certified(scheme)),
                 )
             })),
         }

@@ -3,8 +3,8 @@
 //! facet value instead, loaded once from the tables and kept current from the audit trail,
 //! which every write to an organization or its records appends to in the same transaction.
 //! Before each count it applies the events it has not seen, so a client reads its own writes,
-//! whichever instance served them. The same bitsets answer a searched list's other filters
-//! (see [`FacetIndex::selection`]).
+//! whichever instance served them. (`annuaire seed` writes no events: a server running while it
+//! loads counts the new firms after a restart.)
 
 mod bitset;
 mod index;
@@ -96,20 +96,6 @@ impl Progress {
     }
 }
 
-/// The organizations passing a list's filters, as the index told when the list was asked for.
-pub struct Selection<'a> {
-    index: &'a FacetIndex,
-    members: bitset::Bitset,
-}
-
-impl Selection<'_> {
-    /// Whether the organization passes the filters.
-    pub fn contains(&self, organization_id: &str) -> bool {
-        let ordinal = self.index.read_index().ordinal_of(organization_id);
-        ordinal.is_some_and(|o| self.members.contains(o))
-    }
-}
-
 /// The facet index of one server, shared by its workers.
 pub struct FacetIndex {
     index: RwLock<Index>,
@@ -138,29 +124,6 @@ impl FacetIndex {
         if !self.is_loaded() {
             return Err(ApiError::unavailable("the facet index is still loading"));
         }
-        self.refresh(conn)?;
-        Ok(self.read_index().facets(filters))
-    }
-
-    /// The organizations passing every filter but the text, when the index is loaded and
-    /// something beyond the text and the statuses narrows them; `None` otherwise.
-    pub fn selection(
-        &self,
-        conn: &mut DbConnection,
-        filters: &Filters,
-    ) -> Result<Option<Selection<'_>>, ApiError> {
-        if !self.is_loaded() || !filters.narrows_beyond_text() {
-            return Ok(None);
-        }
-        self.refresh(conn)?;
-        Ok(Some(Selection {
-            index: self,
-            members: self.read_index().matching(filters),
-        }))
-    }
-
-    /// Applies the changes committed since the last count, and moves to today.
-    fn refresh(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
         if self.behind(conn)? {
             self.catch_up(&mut self.lock_progress(), conn)?;
         }
@@ -168,7 +131,7 @@ impl FacetIndex {
         if self.read_index().day() != today {
             self.write_index().move_to(today);
         }
-        Ok(())
+        Ok(self.read_index().facets(filters))
     }
 
     /// Whether there may be changes to apply. Counts run side by side; only one at a time may

@@ -173,24 +173,9 @@ pub fn list(
     limit: i64,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
     let (rows, next) = match sort {
-        SortKey::Relevance => relevance::page(conn, filters, descending, after, limit, None)?,
+        SortKey::Relevance => relevance::page(conn, filters, descending, after, limit)?,
         _ => by_column(conn, filters, sort, descending, after, limit)?,
     };
-    Ok((organizations::hydrate(conn, rows)?, next))
-}
-
-/// One page by relevance among `selected` organizations: `filters` hold only the text and the
-/// statuses, and the other conditions were answered by the facet index. Candidates matching
-/// the text are then tested in memory instead of by a probe per record and filter.
-pub fn list_selected(
-    conn: &mut DbConnection,
-    filters: &Filters,
-    descending: bool,
-    after: Option<&Position>,
-    limit: i64,
-    selected: &dyn Fn(&str) -> bool,
-) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
-    let (rows, next) = relevance::page(conn, filters, descending, after, limit, Some(selected))?;
     Ok((organizations::hydrate(conn, rows)?, next))
 }
 

@@ -23,8 +23,6 @@ use crate::error::ApiError;
 /// a page of 20 fills here when one document in 500 matches, filters included (a name and
 /// three filters, at a million firms), for about 7 ms.
 const SHORT_WALK: i32 = 10_000;
-/// Candidates read per query when the filters are answered in memory.
-const CANDIDATES: i64 = 200;
 /// Below this many matches, a PostgreSQL tier is fetched whole from the index and sorted.
 const FEW_MATCHES: i32 = 500;
 /// Documents a PostgreSQL tier walks in key order before it turns back to the index.
@@ -61,15 +59,13 @@ impl Direction {
 }
 
 /// One page by relevance, best tier first when descending, from the cursor's tier and document
-/// on, among the `selected` organizations if given. The position holds the tier and the
-/// document key.
+/// on. The position holds the tier and the document key.
 pub(super) fn page(
     conn: &mut DbConnection,
     filters: &Filters,
     descending: bool,
     after: Option<&Position>,
     limit: i64,
-    selected: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<(Vec<Row>, Option<Position>), ApiError> {
     let backend = conn.backend();
     let direction = Direction { descending };
@@ -97,10 +93,7 @@ pub(super) fn page(
     for tier in tiers.into_iter().skip_while(|t| *t != first) {
         let after = resume.as_ref().filter(|(t, _)| *t == tier).map(|(_, key)| key);
         let wanted = limit + 1 - found.len() as i64;
-        let rows = match selected {
-            Some(selected) => selected_rows(conn, filters, tier, direction, after, wanted, selected)?,
-            None => tier_rows(conn, filters, tier, direction, after, wanted)?,
-        };
+        let rows = tier_rows(conn, filters, tier, direction, after, wanted)?;
         found.extend(rows.into_iter().map(|row| (tier, row)));
         if found.len() as i64 > limit {
             break;
@@ -119,34 +112,6 @@ pub(super) fn page(
         found.into_iter().map(|(_, keyed)| keyed.organization).collect(),
         next,
     ))
-}
-
-/// Up to `wanted` rows of `tier` after `after` that `selected` keeps, in key order, tested a
-/// batch of candidates at a time.
-fn selected_rows(
-    conn: &mut DbConnection,
-    filters: &Filters,
-    tier: usize,
-    direction: Direction,
-    after: Option<&Value>,
-    wanted: i64,
-    selected: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Keyed>, ApiError> {
-    let backend = conn.backend();
-    let mut kept = Vec::new();
-    let mut after = after.cloned();
-    loop {
-        let candidates = tier_rows(conn, filters, tier, direction, after.as_ref(), CANDIDATES)?;
-        let exhausted = (candidates.len() as i64) < CANDIDATES;
-        if let Some(last) = candidates.last() {
-            after = Some(text::document_key_value(backend, &last.document_key)?);
-        }
-        kept.extend(candidates.into_iter().filter(|c| selected(&c.organization.id)));
-        if exhausted || kept.len() as i64 >= wanted {
-            kept.truncate(wanted as usize);
-            return Ok(kept);
-        }
-    }
 }
 
 /// Up to `wanted` rows of `tier` after `after`, in key order.

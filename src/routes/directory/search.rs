@@ -60,7 +60,6 @@ pub async fn list_organizations(
     req: HttpRequest,
     reference: web::Data<Reference>,
     signer: web::Data<CursorSigner>,
-    index: web::Data<FacetIndex>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
@@ -69,21 +68,7 @@ pub async fn list_organizations(
     let (sort, descending, limit) = (query.sort, query.descending, query.limit);
     let filters = query.filters;
     let (organizations, next) = db::run(&pool, move |conn| {
-        let selection = match sort {
-            SortKey::Relevance => index.selection(conn, &filters)?,
-            _ => None,
-        };
-        match selection {
-            Some(selection) => query::list_selected(
-                conn,
-                &filters.text_and_statuses(),
-                descending,
-                after.as_ref(),
-                limit.into(),
-                &|id| selection.contains(id),
-            ),
-            None => query::list(conn, &filters, sort, descending, after.as_ref(), limit.into()),
-        }
+        query::list(conn, &filters, sort, descending, after.as_ref(), limit.into())
     })
     .await?;
     let page = Page {
