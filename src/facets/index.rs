@@ -177,6 +177,13 @@ fn ranked(counts: impl Iterator<Item = (String, u64)>) -> Vec<Count> {
     counts
 }
 
+const FACET_KIND: usize = 0;
+const FACET_COUNTRY: usize = 1;
+const FACET_SERVICE: usize = 2;
+const FACET_LANGUAGE: usize = 3;
+const FACET_MARKET: usize = 4;
+const FACET_CERTIFICATION: usize = 5;
+
 /// The facet values and filtered columns of every organization.
 #[derive(Debug, Default)]
 pub struct Index {
@@ -366,16 +373,27 @@ impl Index {
         self.certification.values_mut().for_each(|h| h.move_to(day));
     }
 
-    /// Counts per value of each facet under `filters`, each facet leaving out its own filter;
-    /// certificates count when valid on the index's day unless the filters take expired ones.
-    pub fn facets(&self, f: &Filters) -> Facets {
-        let no_one = Bitset::default();
-        let certified = |scheme: &str| match self.certification.get(scheme) {
-            Some(holders) if f.include_expired_certifications => &holders.all,
-            Some(holders) => &holders.valid,
-            None => &no_one,
-        };
-        let chosen = [
+    /// The ordinal of an organization the index knows.
+    pub fn ordinal_of(&self, id: &str) -> Option<u32> {
+        let key = uuid::Uuid::parse_str(id).ok()?.as_u128();
+        self.ordinals.get(key)
+    }
+
+    /// The holders of a scheme's certificates that count under `f`: valid ones on the index's
+    /// day, unless the filters take expired ones too.
+    fn certified(&self, scheme: &str, f: &Filters) -> Option<&Bitset> {
+        let holders = self.certification.get(scheme)?;
+        Some(if f.include_expired_certifications {
+            &holders.all
+        } else {
+            &holders.valid
+        })
+    }
+
+    /// Per faceted filter (in the order of the `FACET_*` constants), the organizations holding
+    /// a chosen value; `None` where nothing is chosen.
+    fn chosen(&self, f: &Filters) -> [Option<Bitset>; 6] {
+        [
             self.kind.any_of(f.kinds.iter().map(|k| k.as_str())),
             self.country.any_of(f.countries.iter().map(String::as_str)),
             self.service.any_of(f.services.iter().map(String::as_str)),
@@ -383,13 +401,25 @@ impl Index {
             self.market.any_of(f.markets.iter().map(String::as_str)),
             (!f.certifications.is_empty()).then(|| {
                 let mut holders = Bitset::default();
-                f.certifications
-                    .iter()
-                    .for_each(|s| holders.union_with(certified(s)));
+                for scheme in &f.certifications {
+                    if let Some(certified) = self.certified(scheme, f) {
+                        holders.union_with(certified);
+                    }
+                }
                 holders
             }),
-        ];
-        let base = self.base(f);
+        ]
+    }
+
+    /// Counts per value of each facet under `filters` (but their text: `matching_text` holds
+    /// the organizations matching it, if any), each facet leaving out its own filter;
+    /// certificates count when valid on the index's day unless the filters take expired ones.
+    pub fn facets(&self, f: &Filters, matching_text: Option<&Bitset>) -> Facets {
+        let chosen = self.chosen(f);
+        let mut base = self.base(f);
+        if let Some(matching) = matching_text {
+            base.intersect_with(matching);
+        }
         let without = |own: usize| {
             let mut within = base.clone();
             for (dimension, holders) in chosen.iter().enumerate() {
@@ -399,20 +429,21 @@ impl Index {
             }
             within
         };
-        let service_mask = without(2);
-        let certification_mask = without(5);
+        let service_mask = without(FACET_SERVICE);
+        let certification_mask = without(FACET_CERTIFICATION);
         let is_service = |code: &str| self.taxonomy.get(code).is_some_and(|&(_, leaf)| leaf);
         Facets {
-            kind: self.kind.counts(&without(0), |_| true),
-            country: self.country.counts(&without(1), |_| true),
+            kind: self.kind.counts(&without(FACET_KIND), |_| true),
+            country: self.country.counts(&without(FACET_COUNTRY), |_| true),
             service_category: self.category.counts(&service_mask, |_| true),
             service: self.service.counts(&service_mask, is_service),
-            language: self.language.counts(&without(3), |_| true),
-            market: self.market.counts(&without(4), |_| true),
+            language: self.language.counts(&without(FACET_LANGUAGE), |_| true),
+            market: self.market.counts(&without(FACET_MARKET), |_| true),
             certification: ranked(self.certification.keys().map(|scheme| {
                 (
                     scheme.clone(),
-                    certification_mask.intersection_len(certified(scheme)),
+                    self.certified(scheme, f)
+                        .map_or(0, |holders| certification_mask.intersection_len(holders)),
                 )
             })),
         }
@@ -494,12 +525,12 @@ mod tests {
             ..published()
         };
         assert_eq!(
-            counts(&index.facets(&f).certification),
+            counts(&index.facets(&f, None).certification),
             [("iso_9001", 2)],
             "valid on 2019-06-01"
         );
         index.move_to("2026-06-01".parse().unwrap());
-        let facets = index.facets(&f);
+        let facets = index.facets(&f, None);
         assert_eq!(counts(&facets.country), [("SN", 2), ("CI", 1)]);
         assert_eq!(counts(&facets.service_category), [("bpo", 1), ("it", 1)]);
         assert_eq!(counts(&facets.service), [("bpo.inbound", 1)]);
@@ -514,19 +545,19 @@ mod tests {
             employees_max: Some(15),
             ..published()
         };
-        assert_eq!(counts(&index.facets(&f).kind), [("firm", 1)]);
+        assert_eq!(counts(&index.facets(&f, None).kind), [("firm", 1)]);
         let expired_too = Filters {
             include_expired_certifications: true,
             employees_max: None,
             ..f
         };
-        assert_eq!(counts(&index.facets(&expired_too).kind), [("firm", 2)]);
+        assert_eq!(counts(&index.facets(&expired_too, None).kind), [("firm", 2)]);
 
         let mut moved = firm(1, "ML", &["it"], None);
         moved.kind = OrganizationKind::Association.as_str().into();
         index.put(&moved).unwrap();
         index.remove(&uuid::Uuid::from_u128(3).to_string());
-        let facets = index.facets(&published());
+        let facets = index.facets(&published(), None);
         assert_eq!(counts(&facets.country), [("ML", 1), ("SN", 1)]);
         assert_eq!(counts(&facets.kind), [("association", 1), ("firm", 1)]);
         assert_eq!(counts(&facets.service_category), [("it", 2)]);

@@ -3,7 +3,8 @@
 //! facet value instead, loaded once from the tables and kept current from the audit trail,
 //! which every write to an organization or its records appends to in the same transaction.
 //! Before each count it applies the events it has not seen, so a client reads its own writes,
-//! whichever instance served them. (`annuaire seed` writes no events: a server running while it
+//! whichever instance served them. A text (`q`) is matched in the database; its matches are
+//! then counted here like any other filter. (`annuaire seed` writes no events: a server running while it
 //! loads counts the new firms after a restart.)
 
 mod bitset;
@@ -17,12 +18,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{DbConnection, facet_facts};
+use crate::db::{self, DbConnection, facet_facts};
 use crate::domain::reference::Reference;
 use crate::domain::search::{self, Filters};
 use crate::error::ApiError;
 
 pub use crate::db::search::Count;
+use bitset::Bitset;
 pub use index::Facts;
 use index::Index;
 
@@ -47,6 +49,8 @@ pub struct Facets {
 
 /// Organizations read per query while loading.
 const LOAD_PAGE: i64 = 5_000;
+/// Text matches read per query.
+const TEXT_PAGE: i64 = 10_000;
 /// Audit events read per query while catching up.
 const EVENT_PAGE: i64 = 5_000;
 /// Events before the last position at load time that are read again: on PostgreSQL a
@@ -118,8 +122,8 @@ impl FacetIndex {
         self.loaded.load(Ordering::Acquire)
     }
 
-    /// Counts per facet value under `filters` (whose `terms` must be empty: text search is
-    /// counted in SQL), as of the latest committed change.
+    /// Counts per facet value under `filters`, as of the latest committed change. A text is
+    /// matched in the database, and its matches counted here: a page of ids at a time.
     pub fn facets(&self, conn: &mut DbConnection, filters: &Filters) -> Result<Facets, ApiError> {
         if !self.is_loaded() {
             return Err(ApiError::unavailable("the facet index is still loading"));
@@ -131,7 +135,30 @@ impl FacetIndex {
         if self.read_index().day() != today {
             self.write_index().move_to(today);
         }
-        Ok(self.read_index().facets(filters))
+        let matching_text = match filters.terms.is_empty() {
+            true => None,
+            false => Some(self.matching_text(conn, &filters.terms)?),
+        };
+        Ok(self.read_index().facets(filters, matching_text.as_ref()))
+    }
+
+    /// The organizations whose search text holds every word of `terms`.
+    fn matching_text(&self, conn: &mut DbConnection, terms: &[String]) -> Result<Bitset, ApiError> {
+        let mut matching = Bitset::default();
+        let mut after: Option<String> = None;
+        loop {
+            let page = db::search::text_matches(conn, terms, after.as_deref(), TEXT_PAGE)?;
+            let index = self.read_index();
+            for found in &page {
+                if let Some(ordinal) = index.ordinal_of(&found.organization_id) {
+                    matching.insert(ordinal);
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == TEXT_PAGE => after = Some(last.document_key.clone()),
+                _ => return Ok(matching),
+            }
+        }
     }
 
     /// Whether there may be changes to apply. Counts run side by side; only one at a time may

@@ -146,4 +146,29 @@ backend_test!(a_ranked_search_over_thousands_returns_every_match_once, |app| {
         let runs = 1 + ranked.windows(2).filter(|pair| pair[0] < pair[1]).count();
         assert!(runs <= 3, "{filters}: {runs} runs");
     }
+    // Every seeded firm is a "Démo": its matches are read from the database over several pages
+    // before they are counted.
+    for filters in ["q=demo", "q=demo&language=de&service=it"] {
+        let facets: serde_json::Value = app
+            .authed(
+                reqwest::Method::GET,
+                &format!("/v1/organizations/facets?{filters}"),
+                &curator,
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let counted: i64 = facets["kind"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["count"].as_i64().unwrap())
+            .sum();
+        let listed = ids(app, &curator, filters).await.len() as i64;
+        assert!(listed > 0, "{filters}");
+        assert_eq!(counted, listed, "facets?{filters}");
+    }
 });

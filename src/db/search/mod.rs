@@ -232,6 +232,50 @@ fn by_column(
     Ok((rows, next))
 }
 
+/// An organization whose search text matches, and its place in the order matches are read.
+#[derive(Debug, QueryableByName)]
+pub struct TextMatched {
+    #[diesel(sql_type = Text)]
+    pub organization_id: String,
+    /// Where to read on from (see `text::document_key`).
+    #[diesel(sql_type = Text)]
+    pub document_key: String,
+}
+
+/// Up to `limit` organizations, whatever their status, whose search text holds every word of
+/// `terms`, after the one at `after` in document key order: for counting the matches of a text
+/// in memory, a page at a time.
+pub fn text_matches(
+    conn: &mut DbConnection,
+    terms: &[String],
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<TextMatched>, ApiError> {
+    let backend = conn.backend();
+    let Some(matching) = TextMatch::anywhere(terms) else {
+        return Ok(Vec::new());
+    };
+    let key = text::document_key(backend);
+    let mut sql = Sql::new(&format!(
+        "SELECT s.organization_id AS organization_id, {} AS document_key",
+        text::document_key_text(backend)
+    ));
+    sql.push(match backend {
+        Backend::Sqlite => {
+            " FROM search_fts JOIN search_documents s ON s.rowid = search_fts.rowid WHERE 1 = 1"
+        }
+        Backend::Postgres => " FROM search_documents s WHERE 1 = 1",
+    });
+    matching.push(&mut sql, backend);
+    if let Some(after) = after {
+        sql.push(&format!(" AND {key} > "))
+            .bind(text::document_key_value(backend, after)?);
+    }
+    sql.push(&format!(" ORDER BY {key} LIMIT "))
+        .bind(Value::Int(limit as i32));
+    sql.load(conn)
+}
+
 /// The count of organizations per value of one facet.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName, serde::Serialize, utoipa::ToSchema)]
 pub struct Count {
@@ -243,7 +287,7 @@ pub struct Count {
     pub count: i64,
 }
 
-/// Counts per value of each facet, in SQL: for searches, which the facet index cannot count.
+/// Counts per value of each facet, in SQL: while the facet index loads.
 pub fn facets(conn: &mut DbConnection, filters: &Filters) -> Result<Facets, ApiError> {
     Ok(Facets {
         kind: facet(conn, filters, Facet::Kind, false)?,

@@ -87,16 +87,16 @@ pub async fn list_organizations(
 /// Counts the organizations matching the filters per value of each facet. Each facet's counts
 /// leave out that facet's own filter, so that a portal can show how many results every other
 /// choice would give (multi-select facets). Takes the filters of the list. Counts reflect every
-/// committed change. Without `q` they come from an in-memory index and cost little; with `q`
-/// (or while a server starts and loads that index) they are counted in the database, a few at
-/// a time per server.
+/// committed change and come from an in-memory index; with `q`, the text's matches are read
+/// from the database first, and while a server starts and loads that index, counts are made in
+/// the database: those two cost more, and run a few at a time per server.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
     params(OrganizationQueryParams),
     responses(
         (status = 200, description = "Counts per facet value", body = Facets),
-        (status = 429, description = "Too many facet counts in the database (with `q`) running; retry after Retry-After",
+        (status = 429, description = "Too many facet counts with `q` running; retry after Retry-After",
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 400, description = "An unknown parameter, code or malformed value, named in `detail`"),
     )
@@ -117,12 +117,16 @@ pub async fn organization_facets(
         Purpose::Facets,
     )?;
     let filters = query.filters;
-    let facets: Facets = if filters.terms.is_empty() && index.is_loaded() {
-        db::run(&pool, move |conn| index.facets(conn, &filters)).await?
-    } else {
-        let _place = gate.enter().await?;
-        db::run(&pool, move |conn| query::facets(conn, &filters)).await?
+    // Matching a text reads every match from the database; counting in SQL reads far more.
+    let _place = match filters.terms.is_empty() && index.is_loaded() {
+        true => None,
+        false => Some(gate.enter().await?),
     };
+    let facets: Facets = db::run(&pool, move |conn| match index.is_loaded() {
+        true => index.facets(conn, &filters),
+        false => query::facets(conn, &filters),
+    })
+    .await?;
     etag::json_with_digest(&req, &facets)
 }
 
