@@ -100,6 +100,8 @@ for BACKEND in "${BACKENDS[@]}"; do
       scenario "full-text search" "/v1/organizations?q=teranga%20cont"
       scenario "search + 3 filters" "/v1/organizations?q=sahel&service=bpo&language=en&market=FR"
       scenario "facets" "/v1/organizations/facets?language=wo"
+      # Counts with a text run two at a time per server (the gate): measured at two connections.
+      scenario "search facets, 2 conns" "/v1/organizations/facets?q=sahel" 2
       scenario "first page" "/v1/organizations?sort=created&order=desc&limit=100"
       scenario "deep page (cursor)" "/v1/organizations?sort=created&order=desc&limit=100&cursor=$DEEP"
       scenario "change-feed page" "/v1/changes?after=$MIDDLE&limit=100"

@@ -49,8 +49,11 @@ pub struct Facets {
 
 /// Organizations read per query while loading.
 const LOAD_PAGE: i64 = 5_000;
-/// Text matches read per query.
-const TEXT_PAGE: i64 = 10_000;
+/// Text matches read by the first query, and by each next one: every query matches the text
+/// again (PostgreSQL reads every match's document to sort them by key), so a text with many
+/// matches is read in few, large pages.
+const TEXT_FIRST_PAGE: i64 = 10_000;
+const TEXT_PAGE: i64 = 100_000;
 /// Audit events read per query while catching up.
 const EVENT_PAGE: i64 = 5_000;
 /// Events before the last position at load time that are read again: on PostgreSQL a
@@ -146,8 +149,9 @@ impl FacetIndex {
     fn matching_text(&self, conn: &mut DbConnection, terms: &[String]) -> Result<Bitset, ApiError> {
         let mut matching = Bitset::default();
         let mut after: Option<String> = None;
+        let mut size = TEXT_FIRST_PAGE;
         loop {
-            let page = db::search::text_matches(conn, terms, after.as_deref(), TEXT_PAGE)?;
+            let page = db::search::text_matches(conn, terms, after.as_deref(), size)?;
             let index = self.read_index();
             for found in &page {
                 if let Some(ordinal) = index.ordinal_of(&found.organization_id) {
@@ -155,9 +159,10 @@ impl FacetIndex {
                 }
             }
             match page.last() {
-                Some(last) if page.len() as i64 == TEXT_PAGE => after = Some(last.document_key.clone()),
+                Some(last) if page.len() as i64 == size => after = Some(last.document_key.clone()),
                 _ => return Ok(matching),
             }
+            size = TEXT_PAGE;
         }
     }
 
