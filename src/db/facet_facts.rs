@@ -13,18 +13,21 @@ use super::schema::{
 use crate::error::ApiError;
 use crate::facets::Facts;
 
-type OrganizationRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i32>,
-    Option<i32>,
-    Option<NaiveDateTime>,
-    bool,
-    NaiveDateTime,
-);
+/// The columns of an organization the index keeps.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+struct OrganizationRow {
+    id: String,
+    status: String,
+    kind: String,
+    country: String,
+    region: Option<String>,
+    employees: Option<i32>,
+    founded_year: Option<i32>,
+    verified_at: Option<NaiveDateTime>,
+    is_sample: bool,
+    updated_at: NaiveDateTime,
+}
 
 /// The last position of the audit trail (0 when empty).
 pub fn latest_position(conn: &mut DbConnection) -> Result<i64, ApiError> {
@@ -58,7 +61,7 @@ pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<
     if let Some(after) = after {
         query = query.filter(organizations::id.gt(after.to_owned()));
     }
-    let rows: Vec<OrganizationRow> = query.select(COLUMNS).load(conn)?;
+    let rows: Vec<OrganizationRow> = query.select(OrganizationRow::as_select()).load(conn)?;
     with_records(conn, rows)
 }
 
@@ -66,38 +69,14 @@ pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<
 pub fn of(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Facts>, ApiError> {
     let rows: Vec<OrganizationRow> = organizations::table
         .filter(organizations::id.eq_any(ids))
-        .select(COLUMNS)
+        .select(OrganizationRow::as_select())
         .load(conn)?;
     with_records(conn, rows)
 }
 
-const COLUMNS: (
-    organizations::id,
-    organizations::status,
-    organizations::kind,
-    organizations::country,
-    organizations::region,
-    organizations::employees,
-    organizations::founded_year,
-    organizations::verified_at,
-    organizations::is_sample,
-    organizations::updated_at,
-) = (
-    organizations::id,
-    organizations::status,
-    organizations::kind,
-    organizations::country,
-    organizations::region,
-    organizations::employees,
-    organizations::founded_year,
-    organizations::verified_at,
-    organizations::is_sample,
-    organizations::updated_at,
-);
-
 /// Adds to each organization its capabilities, languages, markets and certificates.
 fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<Vec<Facts>, ApiError> {
-    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let capabilities: Vec<(String, String, Option<i32>, Option<i32>)> = capabilities::table
         .filter(capabilities::organization_id.eq_any(&ids))
         .select((
@@ -156,18 +135,17 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
 }
 
 fn facts_of(row: OrganizationRow) -> Facts {
-    let (id, status, kind, country, region, employees, founded_year, verified_at, sample, updated_at) = row;
     Facts {
-        id,
-        status,
-        kind,
-        country,
-        region,
-        employees,
-        founded_year,
-        verified: verified_at.is_some(),
-        sample,
-        updated_at,
+        id: row.id,
+        status: row.status,
+        kind: row.kind,
+        country: row.country,
+        region: row.region,
+        employees: row.employees,
+        founded_year: row.founded_year,
+        verified: row.verified_at.is_some(),
+        sample: row.is_sample,
+        updated_at: row.updated_at,
         services: Vec::new(),
         languages: Vec::new(),
         markets: Vec::new(),

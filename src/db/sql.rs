@@ -3,7 +3,9 @@
 //! interpolated.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Bool, Date, Integer, Text, Timestamp};
 
 use super::{DbConnection, MultiBackend};
@@ -67,6 +69,23 @@ impl Sql {
         self,
         conn: &mut DbConnection,
     ) -> Result<Vec<T>, ApiError> {
+        Ok(self.query().load(conn)?)
+    }
+
+    /// Hands each row to `visit` as it is read, rather than collecting them all first: a
+    /// hundred thousand small rows, collected, leave the allocator holding their memory.
+    pub fn for_each<T: QueryableByName<MultiBackend> + 'static>(
+        self,
+        conn: &mut DbConnection,
+        mut visit: impl FnMut(T),
+    ) -> Result<(), ApiError> {
+        for row in self.query().load_iter::<T, DefaultLoadingMode>(conn)? {
+            visit(row?);
+        }
+        Ok(())
+    }
+
+    fn query(self) -> BoxedSqlQuery<'static, MultiBackend, SqlQuery> {
         let mut query = diesel::sql_query(self.text).into_boxed::<MultiBackend>();
         for value in self.values {
             query = match value {
@@ -78,6 +97,6 @@ impl Sql {
                 Value::Bool(v) => query.bind::<Bool, _>(v),
             };
         }
-        Ok(query.load(conn)?)
+        query
     }
 }

@@ -148,22 +148,16 @@ impl FacetIndex {
     /// The organizations whose search text holds every word of `terms`.
     fn matching_text(&self, conn: &mut DbConnection, terms: &[String]) -> Result<Bitset, ApiError> {
         let mut matching = Bitset::default();
-        let mut after: Option<String> = None;
-        let mut size = TEXT_FIRST_PAGE;
-        loop {
-            let page = db::search::text_matches(conn, terms, after.as_deref(), size)?;
-            let index = self.read_index();
-            for found in &page {
-                if let Some(ordinal) = index.ordinal_of(&found.organization_id) {
-                    matching.insert(ordinal);
-                }
+        let mut visit = |id: &str| {
+            if let Some(ordinal) = self.read_index().ordinal_of(id) {
+                matching.insert(ordinal);
             }
-            match page.last() {
-                Some(last) if page.len() as i64 == size => after = Some(last.document_key.clone()),
-                _ => return Ok(matching),
-            }
-            size = TEXT_PAGE;
+        };
+        let mut after = db::search::text_matches(conn, terms, None, TEXT_FIRST_PAGE, &mut visit)?;
+        while let Some(key) = after {
+            after = db::search::text_matches(conn, terms, Some(&key), TEXT_PAGE, &mut visit)?;
         }
+        Ok(matching)
     }
 
     /// Whether there may be changes to apply. Counts run side by side; only one at a time may

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::{create_org, every_organization};
+use crate::directory::{create_org, every_organization, facets};
 use crate::helpers::TestApp;
 
 /// The relevance tier a firm of this test was written for, by its name: the word in the name,
@@ -149,18 +149,7 @@ backend_test!(a_ranked_search_over_thousands_returns_every_match_once, |app| {
     // Every seeded firm is a "Démo": its matches are read from the database over several pages
     // before they are counted.
     for filters in ["q=demo", "q=demo&language=de&service=it"] {
-        let facets: serde_json::Value = app
-            .authed(
-                reqwest::Method::GET,
-                &format!("/v1/organizations/facets?{filters}"),
-                &curator,
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let facets = facets(app, &curator, filters).await;
         let counted: i64 = facets["kind"]
             .as_array()
             .unwrap()

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::{act, create_org, every_organization, partner_key};
+use crate::directory::{act, create_org, every_organization, facets, partner_key};
 use crate::helpers::TestApp;
 
 const FIXTURE: [&str; 4] = [
@@ -358,13 +358,7 @@ backend_test!(list_answers_304_while_nothing_changes, |app| {
 /// Checks every count of `facets?{base}` against the list it stands for: the other filters of
 /// `base` plus the counted value.
 async fn assert_facets_count_like_lists(app: &TestApp, token: &str, base: &str) {
-    let response = app
-        .authed(Method::GET, &format!("/v1/organizations/facets?{base}"), token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "facets?{base}");
-    let facets: Value = response.json().await.unwrap();
+    let facets = facets(app, token, base).await;
     for (facet, parameter) in [
         ("kind", "kind"),
         ("country", "country"),
@@ -474,14 +468,7 @@ backend_test!(facet_counts_follow_every_change, |app| {
     for base in bases {
         assert_facets_count_like_lists(app, &curator, base).await;
     }
-    let facets: Value = app
-        .authed(Method::GET, "/v1/organizations/facets?status=published", &curator)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let facets = facets(app, &curator, "status=published").await;
     assert!(
         facets["country"]
             .as_array()
@@ -507,14 +494,7 @@ backend_test!(partners_never_see_drafts_through_search_facets_or_export, |app| {
     let key = partner_key(app, &admin).await;
     assert!(!names(app, &key, "").await.contains(&"Conseil Gorée".to_owned()));
     assert!(names(app, &key, "q=gor").await.is_empty());
-    let facets: Value = app
-        .authed(Method::GET, "/v1/organizations/facets", &key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let facets = facets(app, &key, "").await;
     assert!(
         !facets["country"]
             .as_array()

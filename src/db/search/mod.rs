@@ -234,26 +234,27 @@ fn by_column(
 
 /// An organization whose search text matches, and its place in the order matches are read.
 #[derive(Debug, QueryableByName)]
-pub struct TextMatched {
+struct TextMatched {
     #[diesel(sql_type = Text)]
-    pub organization_id: String,
+    organization_id: String,
     /// Where to read on from (see `text::document_key`).
     #[diesel(sql_type = Text)]
-    pub document_key: String,
+    document_key: String,
 }
 
-/// Up to `limit` organizations, whatever their status, whose search text holds every word of
-/// `terms`, after the one at `after` in document key order: for counting the matches of a text
-/// in memory, a page at a time.
+/// Hands to `visit` the id of each organization, whatever its status, whose search text holds
+/// every word of `terms`: up to `limit` of them, after the one at `after` in document key
+/// order. Returns the key to read on from when `limit` were read.
 pub fn text_matches(
     conn: &mut DbConnection,
     terms: &[String],
     after: Option<&str>,
     limit: i64,
-) -> Result<Vec<TextMatched>, ApiError> {
+    visit: &mut dyn FnMut(&str),
+) -> Result<Option<String>, ApiError> {
     let backend = conn.backend();
     let Some(matching) = TextMatch::anywhere(terms) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let key = text::document_key(backend);
     let mut sql = Sql::new(&format!(
@@ -273,7 +274,13 @@ pub fn text_matches(
     }
     sql.push(&format!(" ORDER BY {key} LIMIT "))
         .bind(Value::Int(limit as i32));
-    sql.load(conn)
+    let (mut read, mut last) = (0, None);
+    sql.for_each(conn, |found: TextMatched| {
+        visit(&found.organization_id);
+        read += 1;
+        last = Some(found.document_key);
+    })?;
+    Ok(last.filter(|_| read == limit))
 }
 
 /// The count of organizations per value of one facet.

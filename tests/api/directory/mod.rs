@@ -62,6 +62,14 @@ pub async fn create_org(app: &TestApp, token: &str, body: &Value) -> Value {
     response.json().await.unwrap()
 }
 
+/// The facet counts of a query, as `token` sees them.
+pub async fn facets(app: &TestApp, token: &str, query: &str) -> Value {
+    let path = format!("/v1/organizations/facets?{query}");
+    let response = app.authed(Method::GET, &path, token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
 /// Posts a lifecycle action; returns the status code.
 pub async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> u16 {
     let path = format!("/v1/organizations/{id}/{action}");
