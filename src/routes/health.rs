@@ -2,12 +2,13 @@
 
 use std::time::Duration;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::{self, Pool};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, PROBLEM_JSON, Problem};
 use crate::facets::FacetIndex;
 
 /// How long readiness waits for the database before answering 503.
@@ -50,7 +51,15 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(pool: web::Data<Pool>, facets: web::Data<FacetIndex>) -> Result<HttpResponse, ApiError> {
     db::ping(&pool, READY_TIMEOUT).await?;
     if !facets.is_loaded() {
-        return Err(ApiError::unavailable("the facet index is still loading"));
+        // Expected for seconds after every start: answered, not logged as a fault.
+        let starting = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is starting (loading its facet index); retry later.",
+        );
+        return Ok(HttpResponse::ServiceUnavailable()
+            .content_type(PROBLEM_JSON)
+            .insert_header(("Cache-Control", "no-store"))
+            .json(starting));
     }
     Ok(ok())
 }
