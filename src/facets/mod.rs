@@ -4,13 +4,13 @@
 //! which every write to an organization or its records appends to in the same transaction.
 //! Before each count it applies the events it has not seen, so a client reads its own writes,
 //! whichever instance served them. A text (`q`) is matched in the database; its matches are
-//! then counted here like any other filter. (`annuaire seed` writes no events: a server running while it
-//! loads counts the new firms after a restart.)
+//! then counted here like any other filter.
 
 mod bitset;
 mod index;
 mod ordinals;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
@@ -209,9 +209,10 @@ impl FacetIndex {
             let changed = next.take(&events, Instant::now());
             if !changed.is_empty() {
                 let facts = facet_facts::of(conn, &changed)?;
+                let found: HashMap<&str, &Facts> = facts.iter().map(|f| (f.id.as_str(), f)).collect();
                 let mut index = self.write_index();
                 for id in changed {
-                    match facts.iter().find(|f| f.id == id) {
+                    match found.get(id) {
                         Some(facts) => index.put(facts)?,
                         None => index.remove(id),
                     }
