@@ -163,18 +163,25 @@ pub struct Position {
     pub id: String,
 }
 
+/// Which page of a list to read: its order, where it starts, and how many rows it holds.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest<'a> {
+    pub sort: SortKey,
+    pub descending: bool,
+    /// The position after the previous page's last row; `None` for the first page.
+    pub after: Option<&'a Position>,
+    pub limit: i64,
+}
+
 /// One page of organizations, and the position after its last row when more follow.
 pub fn list(
     conn: &mut DbConnection,
     filters: &Filters,
-    sort: SortKey,
-    descending: bool,
-    after: Option<&Position>,
-    limit: i64,
+    page: PageRequest<'_>,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
-    let (rows, next) = match sort {
-        SortKey::Relevance => relevance::page(conn, filters, descending, after, limit)?,
-        _ => by_column(conn, filters, sort, descending, after, limit)?,
+    let (rows, next) = match page.sort {
+        SortKey::Relevance => relevance::page(conn, filters, page)?,
+        _ => by_column(conn, filters, page)?,
     };
     Ok((organizations::hydrate(conn, rows)?, next))
 }
@@ -183,11 +190,14 @@ pub fn list(
 fn by_column(
     conn: &mut DbConnection,
     filters: &Filters,
-    sort: SortKey,
-    descending: bool,
-    after: Option<&Position>,
-    limit: i64,
+    page: PageRequest<'_>,
 ) -> Result<(Vec<Row>, Option<Position>), ApiError> {
+    let PageRequest {
+        sort,
+        descending,
+        after,
+        limit,
+    } = page;
     let backend = conn.backend();
     let column = match sort {
         SortKey::Name => "o.name",

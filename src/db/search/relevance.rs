@@ -15,7 +15,7 @@ use super::super::organizations::Row;
 use super::super::sql::{Sql, Value};
 use super::super::{Backend, DbConnection};
 use super::text::{self, TextMatch};
-use super::{Position, conditions, from};
+use super::{PageRequest, Position, conditions, from};
 use crate::domain::search::Filters;
 use crate::error::ApiError;
 
@@ -63,10 +63,14 @@ impl Direction {
 pub(super) fn page(
     conn: &mut DbConnection,
     filters: &Filters,
-    descending: bool,
-    after: Option<&Position>,
-    limit: i64,
+    page: PageRequest<'_>,
 ) -> Result<(Vec<Row>, Option<Position>), ApiError> {
+    let PageRequest {
+        descending,
+        after,
+        limit,
+        ..
+    } = page;
     let backend = conn.backend();
     let direction = Direction { descending };
     let tiers: Vec<usize> = if descending {

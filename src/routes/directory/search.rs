@@ -6,7 +6,7 @@ use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::guard::{Anyone, Auth};
-use crate::db::search::{self as query, Position};
+use crate::db::search::{self as query, PageRequest, Position};
 use crate::db::{self, Pool};
 use crate::domain::organization::Organization;
 use crate::domain::reference::Reference;
@@ -68,7 +68,13 @@ pub async fn list_organizations(
     let (sort, descending, limit) = (query.sort, query.descending, query.limit);
     let filters = query.filters;
     let (organizations, next) = db::run(&pool, move |conn| {
-        query::list(conn, &filters, sort, descending, after.as_ref(), limit.into())
+        let page = PageRequest {
+            sort,
+            descending,
+            after: after.as_ref(),
+            limit: limit.into(),
+        };
+        query::list(conn, &filters, page)
     })
     .await?;
     let page = Page {
@@ -242,14 +248,13 @@ pub async fn export_organizations(
         async move {
             let after = state?;
             let fetched = db::run(&pool, move |conn| {
-                query::list(
-                    conn,
-                    &filters,
-                    SortKey::Created,
-                    false,
-                    after.as_ref(),
-                    EXPORT_BATCH,
-                )
+                let page = PageRequest {
+                    sort: SortKey::Created,
+                    descending: false,
+                    after: after.as_ref(),
+                    limit: EXPORT_BATCH,
+                };
+                query::list(conn, &filters, page)
             })
             .await;
             match fetched {
