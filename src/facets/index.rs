@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::Facets;
 use super::bitset::Bitset;
 use super::ordinals::Ordinals;
-use super::{Count, Facets};
+use super::postings::{Holders, Postings, later, ranked};
 use crate::domain::reference::Reference;
 use crate::domain::search::{Filters, SampleFilter};
 use crate::error::ApiError;
@@ -70,111 +71,6 @@ fn at_least(value: i32, bound: Option<i32>) -> bool {
 /// Whether a stored value meets an upper bound; a missing value meets none.
 fn at_most(value: i32, bound: Option<i32>) -> bool {
     bound.is_none_or(|b| value != ABSENT && value <= b)
-}
-
-/// Per value, the organizations holding it.
-#[derive(Debug, Default)]
-struct Postings(HashMap<String, Bitset>);
-
-impl Postings {
-    fn add(&mut self, value: &str, ordinal: u32) {
-        match self.0.get_mut(value) {
-            Some(holders) => holders.insert(ordinal),
-            None => {
-                let mut holders = Bitset::default();
-                holders.insert(ordinal);
-                self.0.insert(value.to_owned(), holders);
-            }
-        }
-    }
-
-    fn forget(&mut self, ordinal: u32) {
-        self.0.values_mut().for_each(|holders| holders.remove(ordinal));
-    }
-
-    /// The organizations holding any of `values`, or `None` when the filter is not set.
-    fn any_of<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> Option<Bitset> {
-        let mut values = values.into_iter().peekable();
-        values.peek()?;
-        let mut holders = Bitset::default();
-        values
-            .filter_map(|v| self.0.get(v))
-            .for_each(|h| holders.union_with(h));
-        Some(holders)
-    }
-
-    fn counts(&self, within: &Bitset, counted: impl Fn(&str) -> bool) -> Vec<Count> {
-        ranked(
-            self.0
-                .iter()
-                .filter(|(value, _)| counted(value))
-                .map(|(value, holders)| (value.clone(), within.intersection_len(holders))),
-        )
-    }
-}
-
-/// The holders of one certification scheme: each one's latest expiry (`None`: open-ended), by
-/// ordinal, and as bitsets, all of them and those valid on the index's day (worked out when
-/// the day changes rather than per count: testing every expiry cost more than the counting).
-#[derive(Debug, Default)]
-struct Holders {
-    expiries: Vec<(u32, Option<NaiveDate>)>,
-    all: Bitset,
-    valid: Bitset,
-}
-
-/// Whether a certificate expiring `until` is valid on `day`.
-fn valid_on(until: Option<NaiveDate>, day: NaiveDate) -> bool {
-    until.is_none_or(|until| until >= day)
-}
-
-impl Holders {
-    fn set(&mut self, ordinal: u32, until: Option<NaiveDate>, day: NaiveDate) {
-        match self.expiries.binary_search_by_key(&ordinal, |&(o, _)| o) {
-            Ok(at) => self.expiries[at].1 = until,
-            Err(at) => self.expiries.insert(at, (ordinal, until)),
-        }
-        self.all.insert(ordinal);
-        if valid_on(until, day) {
-            self.valid.insert(ordinal);
-        } else {
-            self.valid.remove(ordinal);
-        }
-    }
-
-    fn forget(&mut self, ordinal: u32) {
-        if let Ok(at) = self.expiries.binary_search_by_key(&ordinal, |&(o, _)| o) {
-            self.expiries.remove(at);
-            self.all.remove(ordinal);
-            self.valid.remove(ordinal);
-        }
-    }
-
-    fn move_to(&mut self, day: NaiveDate) {
-        self.valid = Bitset::default();
-        for &(ordinal, until) in &self.expiries {
-            if valid_on(until, day) {
-                self.valid.insert(ordinal);
-            }
-        }
-    }
-}
-
-/// The later of two expiries, `None` (open-ended) being the latest.
-fn later(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    a.zip(b).map(|(a, b)| a.max(b))
-}
-
-fn ranked(counts: impl Iterator<Item = (String, u64)>) -> Vec<Count> {
-    let mut counts: Vec<Count> = counts
-        .filter(|&(_, count)| count > 0)
-        .map(|(value, count)| Count {
-            value,
-            count: count as i64,
-        })
-        .collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    counts
 }
 
 const FACET_KIND: usize = 0;
@@ -455,6 +351,7 @@ mod tests {
     use super::*;
     use crate::domain::reference::TaxonomyTerm;
     use crate::domain::vocab::{OrganizationKind, Status};
+    use crate::facets::Count;
 
     fn term(code: &str, parent: Option<&str>) -> TaxonomyTerm {
         TaxonomyTerm {

@@ -9,6 +9,7 @@
 mod bitset;
 mod index;
 mod ordinals;
+mod postings;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
