@@ -1,7 +1,10 @@
 //! Match profiles (`crate::domain::matching::profile`): one row per published firm, rewritten
 //! in the transaction that changes the firm or one of its records, and read by
-//! [`super::matching`].
+//! [`super::matching`] and by the index that holds them in memory (`crate::facets`).
 
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -9,6 +12,7 @@ use super::items::ItemStore;
 use super::organizations;
 use super::schema::match_profiles;
 use crate::domain::items::{CapabilityFields, CertificationFields, MarketFields};
+use crate::domain::matching::candidate::Candidate;
 use crate::domain::matching::profile::MatchProfile;
 use crate::domain::organization::Organization;
 use crate::domain::vocab::{OrganizationKind, Status};
@@ -88,6 +92,63 @@ pub fn write_missing(conn: &mut DbConnection) -> Result<usize, ApiError> {
         conn.transaction(|conn| missing.iter().try_for_each(|id| refresh(conn, id)))?;
         written += missing.len();
     }
+}
+
+/// The columns a profile is read back from.
+type Stored = (String, String, String, Option<NaiveDateTime>, String);
+
+const STORED: (
+    match_profiles::organization_id,
+    match_profiles::slug,
+    match_profiles::name,
+    match_profiles::verified_at,
+    match_profiles::records,
+) = (
+    match_profiles::organization_id,
+    match_profiles::slug,
+    match_profiles::name,
+    match_profiles::verified_at,
+    match_profiles::records,
+);
+
+/// Up to `limit` profiles in organization id order, from the one after `after`, as candidates.
+pub fn page(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<Vec<Candidate>, ApiError> {
+    let mut query = match_profiles::table
+        .order(match_profiles::organization_id)
+        .limit(limit)
+        .select(STORED)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(match_profiles::organization_id.gt(after));
+    }
+    decoded(query.load(conn)?)
+}
+
+/// The profiles of these organizations (those that have one), as candidates.
+pub fn of(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Candidate>, ApiError> {
+    let rows = match_profiles::table
+        .filter(match_profiles::organization_id.eq_any(ids))
+        .select(STORED)
+        .load(conn)?;
+    decoded(rows)
+}
+
+/// The slugs of these firms, by id.
+pub fn slugs(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+    let rows: Vec<(String, String)> = match_profiles::table
+        .filter(match_profiles::organization_id.eq_any(ids))
+        .select((match_profiles::organization_id, match_profiles::slug))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+fn decoded(rows: Vec<Stored>) -> Result<Vec<Candidate>, ApiError> {
+    rows.into_iter()
+        .map(|(id, slug, name, verified_at, records)| {
+            let profile: MatchProfile = serde_json::from_str(&records).map_err(ApiError::internal)?;
+            Ok(profile.into_candidate(id, slug, name, verified_at.map(|at| at.date())))
+        })
+        .collect()
 }
 
 fn fields_of<F: ItemStore>(conn: &mut DbConnection, organization_id: &str) -> Result<Vec<F>, ApiError> {

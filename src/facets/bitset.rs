@@ -19,6 +19,25 @@ impl Bitset {
         self.words[word] |= bit;
     }
 
+    /// Whether `ordinal` is a member.
+    pub fn contains(&self, ordinal: u32) -> bool {
+        let (word, bit) = place(ordinal);
+        self.words.get(word).is_some_and(|w| w & bit != 0)
+    }
+
+    /// Calls `visit` with each member, in order, until it returns `false`.
+    pub fn visit(&self, mut visit: impl FnMut(u32) -> bool) {
+        for (index, &word) in self.words.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                if !visit((index * BITS) as u32 + rest.trailing_zeros()) {
+                    return;
+                }
+                rest &= rest - 1;
+            }
+        }
+    }
+
     /// Removes `ordinal`, if present.
     pub fn remove(&mut self, ordinal: u32) {
         let (word, bit) = place(ordinal);
@@ -98,6 +117,13 @@ mod tests {
         s.remove(63);
         s.remove(9_999);
         assert_eq!(s, set(&[0, 64, 1_000]));
+        assert!(s.contains(64) && !s.contains(63) && !s.contains(1 << 20));
+        let mut members = Vec::new();
+        s.visit(|m| {
+            members.push(m);
+            members.len() < 2
+        });
+        assert_eq!(members, [0, 64]);
         assert_eq!(s.intersection_len(&set(&[63, 64, 1_000, 5_000])), 2);
     }
 

@@ -10,8 +10,12 @@ use super::Facets;
 use super::bitset::Bitset;
 use super::ordinals::Ordinals;
 use super::postings::{Holders, Postings, later, ranked};
+use super::profiles::Profiles;
+use crate::domain::matching::candidate::Candidate;
+use crate::domain::matching::criteria::MatchCriteria;
 use crate::domain::reference::Reference;
 use crate::domain::search::{Filters, SampleFilter};
+use crate::domain::vocab::CapacityUnit;
 use crate::error::ApiError;
 
 /// What the index keeps of one organization, as stored.
@@ -100,6 +104,8 @@ pub struct Index {
     certification: HashMap<String, Holders>,
     /// The day certificates are valid on.
     day: NaiveDate,
+    /// The match profiles of published firms.
+    profiles: Profiles,
 }
 
 impl Index {
@@ -191,10 +197,83 @@ impl Index {
 
     /// Forgets a deleted organization.
     pub fn remove(&mut self, id: &str) {
-        let key = uuid::Uuid::parse_str(id).map(|u| u.as_u128());
-        if let Some(ordinal) = key.ok().and_then(|k| self.ordinals.get(k)) {
+        if let Some(ordinal) = self.ordinal_of(id) {
             self.forget(ordinal);
+            self.remove_profile(id);
         }
+    }
+
+    /// Records the match profile of a published firm, replacing what was known of it.
+    pub fn put_profile(&mut self, candidate: &Candidate) -> Result<(), ApiError> {
+        let (ordinal, _) = self.ordinal(&candidate.organization_id)?;
+        let ordinals = &self.ordinals;
+        self.profiles
+            .put(ordinal, candidate, |o| ordinals.id_of(o).unwrap_or_default())
+    }
+
+    /// Forgets the match profile of an organization that no longer has one.
+    pub fn remove_profile(&mut self, id: &str) {
+        if let Some(ordinal) = self.ordinal_of(id) {
+            let ordinals = &self.ordinals;
+            self.profiles
+                .remove(ordinal, |o| ordinals.id_of(o).unwrap_or_default());
+        }
+    }
+
+    /// Stops keeping profiles in name order while many change at once.
+    pub fn unorder_profiles(&mut self) {
+        self.profiles.unorder();
+    }
+
+    /// Puts profiles in name order again, and keeps them so.
+    pub fn order_profiles(&mut self) {
+        let ordinals = &self.ordinals;
+        self.profiles.order(|o| ordinals.id_of(o).unwrap_or_default());
+    }
+
+    /// The match profiles of published firms.
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
+    }
+
+    /// The id of the organization holding `ordinal`.
+    pub fn id_of(&self, ordinal: u32) -> Option<String> {
+        let id = self.ordinals.id_of(ordinal)?;
+        Some(uuid::Uuid::from_u128(id).hyphenated().to_string())
+    }
+
+    /// The organizations that may meet a need: those offering one of `services` and, when
+    /// `hard`, holding its required languages and certificates and enough capacity in some
+    /// capability. A superset (the languages of any capability, certificates of any date): the
+    /// matcher applies the exact constraints.
+    pub fn match_candidates(&self, services: &[String], criteria: &MatchCriteria, hard: bool) -> Bitset {
+        let mut found = self
+            .service
+            .any_of(services.iter().map(String::as_str))
+            .unwrap_or_default();
+        if !hard {
+            return found;
+        }
+        for language in &criteria.required_languages {
+            found.intersect_with(&self.language.any_of([language.as_str()]).unwrap_or_default());
+        }
+        for scheme in &criteria.required_certifications {
+            match self.certification.get(scheme) {
+                Some(holders) => found.intersect_with(&holders.all),
+                None => return Bitset::default(),
+            }
+        }
+        if let Some(need) = criteria.min_capacity {
+            found.retain(|ordinal| {
+                let n = &self.numbers[ordinal as usize];
+                let largest = match need.unit {
+                    CapacityUnit::Seats => n.max_seats,
+                    CapacityUnit::Fte => n.max_fte,
+                };
+                at_least(largest, Some(need.amount))
+            });
+        }
+        found
     }
 
     fn forget(&mut self, ordinal: u32) {

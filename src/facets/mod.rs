@@ -1,15 +1,19 @@
-//! Facet counts from memory. Counting in SQL groups every match of every facet: at a million
-//! firms that is seconds per request. The [`FacetIndex`] keeps one bitset of organizations per
-//! facet value instead, loaded once from the tables and kept current from the audit trail,
-//! which every write to an organization or its records appends to in the same transaction.
-//! Before each count it applies the events it has not seen, so a client reads its own writes,
+//! The directory in memory, for facet counts and buyer matching. Counting in SQL groups every
+//! match of every facet, and ranking firms for a need reads window after window of profiles:
+//! at a million firms, seconds and tenths of seconds per request. The [`FacetIndex`] keeps one
+//! bitset of organizations per facet value and the match profile of every published firm
+//! instead, loaded once from the tables and kept current from the audit trail, which every
+//! write to an organization or its records appends to in the same transaction. Before each
+//! count or ranking it applies the events it has not seen, so a client reads its own writes,
 //! whichever instance served them. A text (`q`) is matched in the database; its matches are
 //! then counted here like any other filter.
 
 mod bitset;
 mod index;
+mod matching;
 mod ordinals;
 mod postings;
+mod profiles;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +23,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, DbConnection, facet_facts};
+use crate::db::{self, DbConnection, facet_facts, match_profiles};
+use crate::domain::matching::ranking::Ranking;
 use crate::domain::reference::Reference;
 use crate::domain::search::{self, Filters};
 use crate::error::ApiError;
@@ -48,6 +53,8 @@ pub struct Facets {
     pub certification: Vec<Count>,
 }
 
+/// Changes applied at once beyond which the firms are put in name order again as a whole.
+const REORDER_AFTER: usize = 1_000;
 /// Organizations read per query while loading.
 const LOAD_PAGE: i64 = 5_000;
 /// Text matches read by the first query, and by each next one: every query matches the text
@@ -132,6 +139,38 @@ impl FacetIndex {
         if !self.is_loaded() {
             return Err(ApiError::unavailable("the facet index is still loading"));
         }
+        self.bring_up_to_date(conn)?;
+        let matching_text = match filters.terms.is_empty() {
+            true => None,
+            false => Some(self.matching_text(conn, &filters.terms)?),
+        };
+        Ok(self.read_index().facets(filters, matching_text.as_ref()))
+    }
+
+    /// Ranks the published firms for a need, as of the latest committed change; `false` (and
+    /// nothing ranked) while the index is loading.
+    pub fn rank(&self, conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<bool, ApiError> {
+        if !self.is_loaded() {
+            return Ok(false);
+        }
+        self.bring_up_to_date(conn)?;
+        matching::rank(&self.read_index(), ranking);
+        // Slugs are read for the few firms shown rather than kept for every firm.
+        let slugs = {
+            let ids: Vec<&str> = ranking.kept().map(|c| c.organization_id.as_str()).collect();
+            match_profiles::slugs(conn, &ids)?
+        };
+        ranking.kept_mut().for_each(|candidate| {
+            if let Some(slug) = slugs.get(&candidate.organization_id) {
+                candidate.slug.clone_from(slug);
+            }
+        });
+        Ok(true)
+    }
+
+    /// Applies the changes committed since the last count, and moves certificate validity to
+    /// today.
+    fn bring_up_to_date(&self, conn: &mut DbConnection) -> Result<(), ApiError> {
         if self.behind(conn)? {
             self.catch_up(&mut self.lock_progress(), conn)?;
         }
@@ -139,11 +178,7 @@ impl FacetIndex {
         if self.read_index().day() != today {
             self.write_index().move_to(today);
         }
-        let matching_text = match filters.terms.is_empty() {
-            true => None,
-            false => Some(self.matching_text(conn, &filters.terms)?),
-        };
-        Ok(self.read_index().facets(filters, matching_text.as_ref()))
+        Ok(())
     }
 
     /// The organizations whose search text holds every word of `terms`.
@@ -191,6 +226,18 @@ impl FacetIndex {
                 _ => break,
             }
         }
+        let mut after: Option<String> = None;
+        loop {
+            let page = match_profiles::page(conn, after.as_deref(), LOAD_PAGE)?;
+            for candidate in &page {
+                fresh.put_profile(candidate)?;
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == LOAD_PAGE => after = Some(last.organization_id.clone()),
+                _ => break,
+            }
+        }
+        fresh.order_profiles();
         *self.write_index() = fresh;
         *progress = Progress {
             applied: (start - RELOAD_MARGIN).max(0),
@@ -211,12 +258,26 @@ impl FacetIndex {
             if !changed.is_empty() {
                 let facts = facet_facts::of(conn, &changed)?;
                 let found: HashMap<&str, &Facts> = facts.iter().map(|f| (f.id.as_str(), f)).collect();
+                let profiles = match_profiles::of(conn, &changed)?;
+                let profiled: HashMap<&str, _> =
+                    profiles.iter().map(|p| (p.organization_id.as_str(), p)).collect();
                 let mut index = self.write_index();
+                let many = changed.len() > REORDER_AFTER;
+                if many {
+                    index.unorder_profiles();
+                }
                 for id in changed {
                     match found.get(id) {
                         Some(facts) => index.put(facts)?,
                         None => index.remove(id),
                     }
+                    match profiled.get(id) {
+                        Some(profile) => index.put_profile(profile)?,
+                        None => index.remove_profile(id),
+                    }
+                }
+                if many {
+                    index.order_profiles();
                 }
             }
             match events.last() {

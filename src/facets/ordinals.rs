@@ -10,8 +10,9 @@ use std::collections::HashMap;
 pub struct Ordinals {
     /// Ids whose ordinal is their position.
     sorted: Vec<u128>,
-    /// The others.
+    /// The others, and the same in ordinal order (from `sorted.len()` on).
     others: HashMap<u128, u32>,
+    later: Vec<u128>,
 }
 
 impl Ordinals {
@@ -36,8 +37,18 @@ impl Ordinals {
             self.sorted.push(id);
         } else {
             self.others.insert(id, next);
+            self.later.push(id);
         }
         next
+    }
+
+    /// The id holding `ordinal`.
+    pub fn id_of(&self, ordinal: u32) -> Option<u128> {
+        let ordinal = ordinal as usize;
+        match self.sorted.get(ordinal) {
+            Some(&id) => Some(id),
+            None => self.later.get(ordinal - self.sorted.len()).copied(),
+        }
     }
 }
 
@@ -52,6 +63,10 @@ mod tests {
         assert_eq!(
             [10, 20, 5, 30, 7].map(|id| ordinals.get(id)),
             [Some(0), Some(1), Some(2), Some(3), None]
+        );
+        assert_eq!(
+            [0, 1, 2, 3, 4].map(|ordinal| ordinals.id_of(ordinal)),
+            [Some(10), Some(20), Some(5), Some(30), None]
         );
     }
 }

@@ -82,6 +82,16 @@ impl<'a> Ranking<'a> {
             || (worst.total == bound && (firm.name.as_str(), firm.organization_id.as_str()) <= last)
     }
 
+    /// The firms kept so far, ranked and near misses.
+    pub fn kept(&self) -> impl Iterator<Item = &Candidate> {
+        self.eligible.iter().chain(&self.excluded).map(|(_, c)| c)
+    }
+
+    /// The same, to complete what was read of them.
+    pub fn kept_mut(&mut self) -> impl Iterator<Item = &mut Candidate> {
+        self.eligible.iter_mut().chain(&mut self.excluded).map(|(_, c)| c)
+    }
+
     /// The ranked results, and the near misses with what rules each out.
     pub fn finish(self) -> (Vec<MatchResult>, Vec<MatchResult>) {
         let words = |list: Vec<(Assessment, Candidate)>| {

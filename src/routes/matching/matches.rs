@@ -17,6 +17,7 @@ use crate::domain::reference::Reference;
 use crate::domain::validation::Violations;
 use crate::domain::vocab::MatchStatus;
 use crate::error::ApiError;
+use crate::facets::FacetIndex;
 use crate::http::etag;
 use crate::http::json::{Json, OptionalJson};
 use crate::http::pagination::Page;
@@ -87,6 +88,7 @@ pub struct RankingAnswer {
 async fn rank(
     pool: &Pool,
     reference: web::Data<Reference>,
+    index: web::Data<FacetIndex>,
     criteria: MatchCriteria,
     options: RankOptions,
     request_id: Option<String>,
@@ -96,7 +98,10 @@ async fn rank(
     let answer = db::run(pool, move |conn| {
         let matcher = Matcher::new(&criteria, weights, &reference, Utc::now().date_naive());
         let mut ranking = Ranking::new(&matcher, limit as usize, include_excluded);
-        matching::rank(conn, &mut ranking)?;
+        // While the in-memory index loads, the database ranks.
+        if !index.rank(conn, &mut ranking)? {
+            matching::rank(conn, &mut ranking)?;
+        }
         let (results, excluded) = ranking.finish();
         Ok(RankingAnswer {
             request_id,
@@ -134,6 +139,7 @@ pub async fn rank_for_request(
     _auth: Auth<Matchmakers>,
     pool: web::Data<Pool>,
     reference: web::Data<Reference>,
+    index: web::Data<FacetIndex>,
     id: web::Path<String>,
     body: OptionalJson<RankOptions>,
 ) -> Result<HttpResponse, ApiError> {
@@ -142,6 +148,7 @@ pub async fn rank_for_request(
     rank(
         &pool,
         reference,
+        index,
         request.fields.criteria,
         options,
         Some(request.id),
@@ -167,13 +174,14 @@ pub async fn preview_matches(
     _auth: Auth<Matchmakers>,
     pool: web::Data<Pool>,
     reference: web::Data<Reference>,
+    index: web::Data<FacetIndex>,
     body: Json<PreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let preview = body.into_inner()?;
     let mut v = Violations::default();
     preview.criteria.check("criteria.", &reference, &mut v);
     v.finish()?;
-    rank(&pool, reference, preview.criteria, preview.options, None).await
+    rank(&pool, reference, index, preview.criteria, preview.options, None).await
 }
 
 /// The firms saved for a request, best score first. Agency and admins.

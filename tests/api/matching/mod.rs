@@ -3,6 +3,7 @@
 
 mod fixture;
 mod outcomes;
+mod paths;
 mod quality;
 mod ranking;
 mod requests;

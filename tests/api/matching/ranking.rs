@@ -231,7 +231,7 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
         assert_eq!(crate::directory::act(app, &curator, id, "verify").await, 200);
     }
     let everything = json!(["bpo", "it", "digital", "kpo"]);
-    for (criteria, limit) in [
+    let needs = [
         (json!({"services": everything, "required_languages": ["fr"]}), 50),
         (
             json!({"services": everything, "required_languages": ["en"], "markets": ["FR", "BE"],
@@ -249,7 +249,8 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
                    "min_capacity": {"amount": 50, "unit": "seats"}}),
             20,
         ),
-    ] {
+    ];
+    for (criteria, limit) in needs.clone() {
         let fast = preview(app, &agency, criteria.clone(), json!({"limit": limit})).await;
         let full = preview(
             app,
@@ -264,6 +265,7 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
             "early stop changed the top for {criteria}"
         );
     }
+    crate::matching::paths::database_and_memory_agree(&app.db.url, needs.to_vec()).await;
     // The verified firms are the last by name, software firms: among software firms only
     // verification tells them apart.
     let it = json!({"services": ["it"], "required_languages": ["fr"]});
