@@ -255,7 +255,10 @@ impl Index {
             return found;
         }
         for language in &criteria.required_languages {
-            found.intersect_with(&self.language.any_of([language.as_str()]).unwrap_or_default());
+            match self.language.holding(language) {
+                Some(speakers) => found.intersect_with(speakers),
+                None => return Bitset::default(),
+            }
         }
         for scheme in &criteria.required_certifications {
             match self.certification.get(scheme) {

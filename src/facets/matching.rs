@@ -11,8 +11,13 @@ use crate::domain::matching::candidate::Candidate;
 use crate::domain::matching::ranking::Ranking;
 use crate::domain::matching::scoring::{VerificationBand, verification_bands};
 
-/// A band with no more candidates than this is assessed whole, without walking names.
-const FEW: usize = 2_000;
+/// Firms passed over in a walk by name per candidate assessed, at about equal cost: a walk
+/// tests each firm's bit (a nanosecond), an assessment reads and scores a firm (a microsecond).
+/// A band with fewer candidates than the firms over this is assessed whole, without a walk,
+/// which would cost as much if it had to go to the end.
+const PASSED_PER_ASSESSED: usize = 1_000;
+/// ... and with at most this many, whatever the size of the directory.
+const FEW: usize = 64;
 /// Firms assessed between two checks of whether the top is settled.
 const BATCH: usize = 64;
 
@@ -26,28 +31,36 @@ pub fn rank(index: &Index, ranking: &mut Ranking<'_>) {
         .flat_map(|code| matcher.reference().with_descendants(code))
         .collect();
     let candidates = index.match_candidates(&wanted, matcher.criteria(), !ranking.include_excluded());
+    let mut verified_candidates = candidates.clone();
+    verified_candidates.intersect_with(index.profiles().ever_verified());
     for band in verification_bands(matcher.today()) {
         if ranking.complete(band.fit, ("", "")) {
             return;
         }
+        // Only verified firms can be in a band that starts somewhere.
+        let candidates = match band.since {
+            Some(_) => &verified_candidates,
+            None => &candidates,
+        };
         let in_band = |ordinal: u32| holds(&band, index.profiles().verified_on(ordinal));
-        match few(index, &candidates, in_band) {
+        let few_enough = (index.profiles().by_name().len() / PASSED_PER_ASSESSED).max(FEW);
+        match few(index, candidates, few_enough, in_band) {
             Some(members) => ranking.consider(as_candidates(index, &members)),
-            None => walk_by_name(index, &candidates, &band, in_band, ranking),
+            None => walk_by_name(index, candidates, &band, in_band, ranking),
         }
     }
 }
 
-/// The candidates with a profile in the band, if there are at most [`FEW`].
-fn few(index: &Index, candidates: &Bitset, in_band: impl Fn(u32) -> bool) -> Option<Vec<u32>> {
+/// The candidates with a profile in the band, if there are at most `most`.
+fn few(index: &Index, candidates: &Bitset, most: usize, in_band: impl Fn(u32) -> bool) -> Option<Vec<u32>> {
     let mut members = Vec::new();
     candidates.visit(|ordinal| {
         if index.profiles().contains(ordinal) && in_band(ordinal) {
             members.push(ordinal);
         }
-        members.len() <= FEW
+        members.len() <= most
     });
-    (members.len() <= FEW).then_some(members)
+    (members.len() <= most).then_some(members)
 }
 
 /// Assesses the band's candidates in name order, a batch at a time, until the top is settled.

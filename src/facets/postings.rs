@@ -28,6 +28,11 @@ impl Postings {
         self.0.values_mut().for_each(|holders| holders.remove(ordinal));
     }
 
+    /// The organizations holding `value`.
+    pub(super) fn holding(&self, value: &str) -> Option<&Bitset> {
+        self.0.get(value)
+    }
+
     /// The organizations holding any of `values`, or `None` when the filter is not set.
     pub(super) fn any_of<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> Option<Bitset> {
         let mut values = values.into_iter().peekable();

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::bitset::Bitset;
 use crate::domain::matching::candidate::{Candidate, Certificate, OfferedService, Presence};
 use crate::domain::vocab::{DeliveryMode, MarketKind};
 use crate::error::ApiError;
@@ -47,6 +48,8 @@ pub struct Profiles {
     encoded: Vec<Option<Box<[u8]>>>,
     /// Day number (from the common era) each firm was last verified on, or [`NONE`].
     verified: Vec<i32>,
+    /// The firms ever verified: few, and the only ones in the recent verification bands.
+    ever_verified: Bitset,
     by_name: Vec<u32>,
     /// Whether `by_name` is kept in order as profiles change; off while many change at once.
     ordered: bool,
@@ -62,6 +65,11 @@ impl Profiles {
     pub fn verified_on(&self, ordinal: u32) -> Option<NaiveDate> {
         let day = *self.verified.get(ordinal as usize)?;
         date(day)
+    }
+
+    /// The firms that were ever verified.
+    pub fn ever_verified(&self) -> &Bitset {
+        &self.ever_verified
     }
 
     /// The firm's name; empty when it has no profile.
@@ -180,6 +188,10 @@ impl Profiles {
         let (encoded, verified) = new.map_or((None, NONE), |(e, v)| (Some(e), v));
         self.encoded[index] = encoded;
         self.verified[index] = verified;
+        match verified {
+            NONE => self.ever_verified.remove(ordinal),
+            _ => self.ever_verified.insert(ordinal),
+        }
         if moves && self.contains(ordinal) {
             let at = self.position(ordinal, &id);
             self.by_name.insert(at, ordinal);
