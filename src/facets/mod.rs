@@ -13,6 +13,7 @@ mod index;
 mod matching;
 mod ordinals;
 mod postings;
+mod profile_bytes;
 mod profiles;
 
 use std::collections::HashMap;

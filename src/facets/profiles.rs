@@ -1,52 +1,34 @@
 //! The match profiles of published firms, held in memory so that a buyer's need is ranked
-//! without a query per window of firms. Each firm is one byte string (its name, then its
-//! capabilities, certificates and markets, codes as small numbers): about 80 bytes, where the
-//! same records as Rust values would take three times more. Firms are also kept in name order,
-//! the order a ranking walks them in.
+//! without a query per window of firms. The profiles (`profile_bytes`) lie one after another in
+//! one buffer, each firm holding its offset: a million firms take about 80 MB, where a box per
+//! firm took 135. Firms are also kept in name order, the order a ranking walks them in.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::bitset::Bitset;
-use crate::domain::matching::candidate::{Candidate, Certificate, OfferedService, Presence};
-use crate::domain::vocab::{DeliveryMode, MarketKind};
+use super::profile_bytes::{self, Codes};
+use crate::domain::matching::candidate::Candidate;
 use crate::error::ApiError;
 
-/// Stored for a missing number or date.
-const NONE: i32 = i32::MIN;
-
-/// Codes (services, languages, schemes, countries) as numbers. They come from the reference
-/// data, a few hundred in all.
-#[derive(Debug, Default)]
-struct Codes {
-    numbers: HashMap<Box<str>, u16>,
-    codes: Vec<Box<str>>,
-}
-
-impl Codes {
-    fn number(&mut self, code: &str) -> Result<u16, ApiError> {
-        if let Some(&number) = self.numbers.get(code) {
-            return Ok(number);
-        }
-        let number = u16::try_from(self.codes.len()).map_err(ApiError::internal)?;
-        self.codes.push(code.into());
-        self.numbers.insert(code.into(), number);
-        Ok(number)
-    }
-
-    fn code(&self, number: u16) -> String {
-        self.codes[number as usize].to_string()
-    }
-}
+/// The offset of a firm without a profile, and the day of one never verified.
+const NONE: u32 = u32::MAX;
+const NEVER: i32 = i32::MIN;
+/// A buffer with at least this many bytes, half of them left by replaced profiles, is rewritten.
+const COMPACT_FROM: usize = 1 << 20;
 
 /// Every published firm's profile, by ordinal, and the ordinals in name order.
 #[derive(Debug, Default)]
 pub struct Profiles {
     codes: Codes,
-    encoded: Vec<Option<Box<[u8]>>>,
-    /// Day number (from the common era) each firm was last verified on, or [`NONE`].
+    /// Each profile, preceded by its length.
+    buffer: Vec<u8>,
+    /// Bytes of the buffer no firm points to any more.
+    replaced: usize,
+    /// Per ordinal, where its profile starts in `buffer`, or [`NONE`].
+    offsets: Vec<u32>,
+    /// Per ordinal, the day (from 2000) the firm was last verified on, or [`NEVER`].
     verified: Vec<i32>,
     /// The firms ever verified: few, and the only ones in the recent verification bands.
     ever_verified: Bitset,
@@ -58,13 +40,13 @@ pub struct Profiles {
 impl Profiles {
     /// Whether the firm holding `ordinal` has a profile.
     pub fn contains(&self, ordinal: u32) -> bool {
-        self.encoded.get(ordinal as usize).is_some_and(Option::is_some)
+        self.offsets.get(ordinal as usize).is_some_and(|&o| o != NONE)
     }
 
     /// The day the firm was last verified on.
     pub fn verified_on(&self, ordinal: u32) -> Option<NaiveDate> {
         let day = *self.verified.get(ordinal as usize)?;
-        date(day)
+        (day != NEVER).then(|| profile_bytes::day(day)).flatten()
     }
 
     /// The firms that were ever verified.
@@ -74,10 +56,7 @@ impl Profiles {
 
     /// The firm's name; empty when it has no profile.
     pub fn name(&self, ordinal: u32) -> &str {
-        match self.bytes(ordinal) {
-            Some(bytes) => Reader::new(bytes).name(),
-            None => "",
-        }
+        self.bytes(ordinal).map(profile_bytes::name).unwrap_or_default()
     }
 
     /// Ordinals of the firms with a profile, by name (ties by id).
@@ -87,52 +66,13 @@ impl Profiles {
 
     /// The firm as a candidate (its slug left empty: the caller fills in those it shows).
     pub fn candidate(&self, ordinal: u32, organization_id: String) -> Option<Candidate> {
-        let mut reader = Reader::new(self.bytes(ordinal)?);
-        let name = reader.name().to_owned();
-        let code = |reader: &mut Reader<'_>| self.codes.code(reader.u16());
-        let services = (0..reader.u16())
-            .map(|_| {
-                let service_code = code(&mut reader);
-                let modes = reader.u8();
-                let delivery_modes = DeliveryMode::ALL
-                    .iter()
-                    .enumerate()
-                    .filter(|&(bit, _)| modes & (1 << bit) != 0)
-                    .map(|(_, &mode)| mode)
-                    .collect();
-                let (seats, fte) = (reader.number(), reader.number());
-                let languages = (0..reader.u16()).map(|_| code(&mut reader)).collect();
-                OfferedService {
-                    service_code,
-                    delivery_modes,
-                    languages,
-                    seats,
-                    fte,
-                }
-            })
-            .collect();
-        let certificates = (0..reader.u16())
-            .map(|_| Certificate {
-                scheme: code(&mut reader),
-                valid_from: date(reader.i32()),
-                valid_until: date(reader.i32()),
-            })
-            .collect();
-        let markets = (0..reader.u16())
-            .map(|_| Presence {
-                country: code(&mut reader),
-                kind: MarketKind::ALL[reader.u8() as usize],
-            })
-            .collect();
-        Some(Candidate {
+        let bytes = self.bytes(ordinal)?;
+        Some(profile_bytes::decode(
+            bytes,
+            &self.codes,
             organization_id,
-            slug: String::new(),
-            name,
-            verified_on: self.verified_on(ordinal),
-            services,
-            certificates,
-            markets,
-        })
+            self.verified_on(ordinal),
+        ))
     }
 
     /// Stops keeping the name order, while many profiles change; [`order`](Self::order) sorts
@@ -143,7 +83,7 @@ impl Profiles {
 
     /// Sorts the firms by name, ties by `id`, and keeps them so.
     pub fn order(&mut self, id: impl Fn(u32) -> u128) {
-        let mut by_name: Vec<u32> = (0..self.encoded.len() as u32)
+        let mut by_name: Vec<u32> = (0..self.offsets.len() as u32)
             .filter(|&o| self.contains(o))
             .collect();
         by_name.sort_unstable_by(|&a, &b| self.compare(a, b, &id));
@@ -159,41 +99,69 @@ impl Profiles {
         candidate: &Candidate,
         id: impl Fn(u32) -> u128,
     ) -> Result<(), ApiError> {
-        let encoded = self.encode(candidate)?;
-        let verified = candidate.verified_on.map_or(NONE, |day| day.num_days_from_ce());
-        self.replace(ordinal, Some((encoded, verified)), id);
+        let mut encoded = Vec::with_capacity(96);
+        profile_bytes::encode(candidate, &mut self.codes, &mut encoded);
+        // Checked before anything changes: offsets fit in 32 bits up to some fifty million firms.
+        let offset = u32::try_from(self.buffer.len()).map_err(ApiError::internal)?;
+        let renamed = self.bytes(ordinal).map(profile_bytes::name) != Some(candidate.name.as_str());
+        if renamed {
+            self.leave_order(ordinal, &id);
+        }
+        self.release(ordinal);
+        let mut length = Vec::with_capacity(2);
+        profile_bytes::encode_length(encoded.len(), &mut length);
+        self.buffer.extend_from_slice(&length);
+        self.buffer.extend_from_slice(&encoded);
+        let index = ordinal as usize;
+        if index >= self.offsets.len() {
+            self.offsets.resize(index + 1, NONE);
+            self.verified.resize(index + 1, NEVER);
+        }
+        self.offsets[index] = offset;
+        self.verified[index] = candidate.verified_on.map_or(NEVER, profile_bytes::day_number);
+        match candidate.verified_on {
+            Some(_) => self.ever_verified.insert(ordinal),
+            None => self.ever_verified.remove(ordinal),
+        }
+        if renamed {
+            self.enter_order(ordinal, &id);
+        }
+        self.compact_if_wasteful();
         Ok(())
     }
 
     /// Forgets the profile at `ordinal`, if any.
     pub fn remove(&mut self, ordinal: u32, id: impl Fn(u32) -> u128) {
-        self.replace(ordinal, None, id);
+        if !self.contains(ordinal) {
+            return;
+        }
+        self.leave_order(ordinal, &id);
+        self.release(ordinal);
+        self.offsets[ordinal as usize] = NONE;
+        self.verified[ordinal as usize] = NEVER;
+        self.ever_verified.remove(ordinal);
+        self.compact_if_wasteful();
     }
 
-    fn replace(&mut self, ordinal: u32, new: Option<(Box<[u8]>, i32)>, id: impl Fn(u32) -> u128) {
-        let index = ordinal as usize;
-        if index >= self.encoded.len() {
-            self.encoded.resize(index + 1, None);
-            self.verified.resize(index + 1, NONE);
+    /// Counts the bytes of the profile at `ordinal` as replaced.
+    fn release(&mut self, ordinal: u32) {
+        if let Some(start) = self.start(ordinal) {
+            self.replaced += self.entry_end(start) - start;
         }
-        let moves = match (&self.encoded[index], &new) {
-            (Some(old), Some((new, _))) => Reader::new(old).name() != Reader::new(new).name(),
-            (None, None) => false,
-            _ => true,
-        } && self.ordered;
-        if moves && self.contains(ordinal) {
-            let at = self.position(ordinal, &id);
-            self.by_name.remove(at);
+    }
+
+    fn leave_order(&mut self, ordinal: u32, id: &impl Fn(u32) -> u128) {
+        if self.ordered && self.contains(ordinal) {
+            let at = self.position(ordinal, id);
+            if self.by_name.get(at) == Some(&ordinal) {
+                self.by_name.remove(at);
+            }
         }
-        let (encoded, verified) = new.map_or((None, NONE), |(e, v)| (Some(e), v));
-        self.encoded[index] = encoded;
-        self.verified[index] = verified;
-        match verified {
-            NONE => self.ever_verified.remove(ordinal),
-            _ => self.ever_verified.insert(ordinal),
-        }
-        if moves && self.contains(ordinal) {
-            let at = self.position(ordinal, &id);
+    }
+
+    fn enter_order(&mut self, ordinal: u32, id: &impl Fn(u32) -> u128) {
+        if self.ordered {
+            let at = self.position(ordinal, id);
             self.by_name.insert(at, ordinal);
         }
     }
@@ -209,112 +177,43 @@ impl Profiles {
         self.name(a).cmp(self.name(b)).then_with(|| id(a).cmp(&id(b)))
     }
 
+    /// Rewrites the buffer with only the current profiles, once replaced ones fill half of it.
+    fn compact_if_wasteful(&mut self) {
+        if self.buffer.len() < COMPACT_FROM || self.replaced * 2 < self.buffer.len() {
+            return;
+        }
+        let mut buffer = Vec::with_capacity(self.buffer.len() - self.replaced);
+        for offset in self.offsets.iter_mut().filter(|o| **o != NONE) {
+            let start = *offset as usize;
+            let end = entry_end(&self.buffer, start);
+            // The compacted buffer is smaller than the one whose offsets fitted.
+            *offset = buffer.len() as u32;
+            buffer.extend_from_slice(&self.buffer[start..end]);
+        }
+        self.buffer = buffer;
+        self.replaced = 0;
+    }
+
+    fn start(&self, ordinal: u32) -> Option<usize> {
+        let offset = *self.offsets.get(ordinal as usize)?;
+        (offset != NONE).then_some(offset as usize)
+    }
+
+    fn entry_end(&self, start: usize) -> usize {
+        entry_end(&self.buffer, start)
+    }
+
     fn bytes(&self, ordinal: u32) -> Option<&[u8]> {
-        self.encoded.get(ordinal as usize)?.as_deref()
-    }
-
-    fn encode(&mut self, candidate: &Candidate) -> Result<Box<[u8]>, ApiError> {
-        let mut out = Writer::default();
-        out.length(candidate.name.len())?;
-        out.0.extend_from_slice(candidate.name.as_bytes());
-        out.length(candidate.services.len())?;
-        for service in &candidate.services {
-            out.u16(self.codes.number(&service.service_code)?);
-            let modes = DeliveryMode::ALL
-                .iter()
-                .enumerate()
-                .filter(|(_, mode)| service.delivery_modes.contains(mode))
-                .fold(0u8, |modes, (bit, _)| modes | 1 << bit);
-            out.0.push(modes);
-            out.i32(service.seats.unwrap_or(NONE));
-            out.i32(service.fte.unwrap_or(NONE));
-            out.length(service.languages.len())?;
-            for language in &service.languages {
-                out.u16(self.codes.number(language)?);
-            }
-        }
-        out.length(candidate.certificates.len())?;
-        for certificate in &candidate.certificates {
-            out.u16(self.codes.number(&certificate.scheme)?);
-            for day in [certificate.valid_from, certificate.valid_until] {
-                out.i32(day.map_or(NONE, |d| d.num_days_from_ce()));
-            }
-        }
-        out.length(candidate.markets.len())?;
-        for market in &candidate.markets {
-            out.u16(self.codes.number(&market.country)?);
-            let kind = MarketKind::ALL.iter().position(|&k| k == market.kind);
-            out.0.push(kind.unwrap_or_default() as u8);
-        }
-        Ok(out.0.into_boxed_slice())
+        let start = self.start(ordinal)?;
+        let (length, body) = profile_bytes::decode_length(&self.buffer[start..]);
+        Some(&self.buffer[body + start..body + start + length])
     }
 }
 
-fn date(day: i32) -> Option<NaiveDate> {
-    (day != NONE)
-        .then(|| NaiveDate::from_num_days_from_ce_opt(day))
-        .flatten()
-}
-
-#[derive(Default)]
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u16(&mut self, value: u16) {
-        self.0.extend_from_slice(&value.to_le_bytes());
-    }
-
-    fn i32(&mut self, value: i32) {
-        self.0.extend_from_slice(&value.to_le_bytes());
-    }
-
-    fn length(&mut self, length: usize) -> Result<(), ApiError> {
-        self.u16(u16::try_from(length).map_err(ApiError::internal)?);
-        Ok(())
-    }
-}
-
-/// Reads what [`Writer`] wrote, in the same order; the bytes never come from outside.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, at: 0 }
-    }
-
-    fn take<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0; N];
-        out.copy_from_slice(&self.bytes[self.at..self.at + N]);
-        self.at += N;
-        out
-    }
-
-    fn u8(&mut self) -> u8 {
-        self.take::<1>()[0]
-    }
-
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes(self.take())
-    }
-
-    fn i32(&mut self) -> i32 {
-        i32::from_le_bytes(self.take())
-    }
-
-    fn number(&mut self) -> Option<i32> {
-        Some(self.i32()).filter(|&n| n != NONE)
-    }
-
-    fn name(&mut self) -> &'a str {
-        let length = self.u16() as usize;
-        let bytes = &self.bytes[self.at..self.at + length];
-        self.at += length;
-        // Written from a `&str`.
-        std::str::from_utf8(bytes).unwrap_or_default()
-    }
+/// Where the entry (length and profile) starting at `start` ends.
+fn entry_end(buffer: &[u8], start: usize) -> usize {
+    let (length, body) = profile_bytes::decode_length(&buffer[start..]);
+    start + body + length
 }
 
 #[cfg(test)]
@@ -322,54 +221,15 @@ mod tests {
     use super::*;
 
     fn firm(name: &str) -> Candidate {
-        let day = |d: &str| Some(d.parse().unwrap());
         Candidate {
             organization_id: String::new(),
             slug: String::new(),
             name: name.into(),
-            verified_on: day("2026-03-01"),
-            services: vec![
-                OfferedService {
-                    service_code: "bpo.contact_center_inbound".into(),
-                    delivery_modes: vec![DeliveryMode::Offshore, DeliveryMode::Remote],
-                    languages: vec!["fr".into(), "en".into()],
-                    seats: Some(120),
-                    fte: None,
-                },
-                OfferedService {
-                    service_code: "ito.software_development".into(),
-                    delivery_modes: Vec::new(),
-                    languages: Vec::new(),
-                    seats: None,
-                    fte: Some(8),
-                },
-            ],
-            certificates: vec![Certificate {
-                scheme: "iso_iec_27001".into(),
-                valid_from: None,
-                valid_until: day("2027-02-28"),
-            }],
-            markets: vec![Presence {
-                country: "FR".into(),
-                kind: MarketKind::Target,
-            }],
+            verified_on: None,
+            services: Vec::new(),
+            certificates: Vec::new(),
+            markets: Vec::new(),
         }
-    }
-
-    #[test]
-    fn a_profile_reads_back_as_written() {
-        let mut profiles = Profiles::default();
-        profiles.put(3, &firm("Téranga Contact"), u128::from).unwrap();
-        let back = profiles.candidate(3, "id".into()).unwrap();
-        assert_eq!(
-            back,
-            Candidate {
-                organization_id: "id".into(),
-                ..firm("Téranga Contact")
-            }
-        );
-        assert!(profiles.candidate(2, "id".into()).is_none());
-        assert!(!profiles.contains(7));
     }
 
     #[test]
@@ -386,6 +246,38 @@ mod tests {
         profiles.put(1, &firm("Echo"), id).unwrap();
         profiles.remove(2, id);
         profiles.put(4, &firm("Bravo"), id).unwrap();
+        profiles.put(0, &firm("Delta"), id).unwrap();
         assert_eq!(profiles.by_name(), [4, 3, 0, 1]);
+        assert_eq!(profiles.name(1), "Echo");
+        assert!(!profiles.contains(2) && profiles.candidate(2, "id".into()).is_none());
+    }
+
+    #[test]
+    fn replaced_profiles_are_compacted_away() {
+        let id = u128::from;
+        let mut profiles = Profiles::default();
+        profiles.order(id);
+        let long = "x".repeat(1_000);
+        for round in 0..3_000 {
+            let ordinal = round % 3;
+            profiles
+                .put(ordinal, &firm(&format!("{ordinal} {long}")), id)
+                .unwrap();
+        }
+        assert!(
+            profiles.buffer.len() < COMPACT_FROM + 4_000,
+            "{}",
+            profiles.buffer.len()
+        );
+        assert_eq!(profiles.by_name(), [0, 1, 2]);
+        assert_eq!(profiles.name(2), format!("2 {long}"));
+        let verified = Candidate {
+            verified_on: NaiveDate::from_ymd_opt(2026, 3, 1),
+            ..firm("Alpha")
+        };
+        profiles.put(7, &verified, id).unwrap();
+        assert_eq!(profiles.verified_on(7), verified.verified_on);
+        assert!(profiles.ever_verified().contains(7));
+        assert_eq!(profiles.candidate(7, String::new()).unwrap(), verified);
     }
 }
