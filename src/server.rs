@@ -141,7 +141,8 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
 }
 
 /// Loads the facet index in the background, trying again while the database fails, for as long
-/// as the server lives. Until then facet counts run in SQL and `/readyz` answers 503.
+/// as the server lives. Until then facet counts run in SQL, rankings read match profiles from the
+/// database, and `/readyz` answers 503.
 fn load_facet_index(index: &web::Data<FacetIndex>, pool: &Pool) {
     let index = Arc::downgrade(&index.clone().into_inner());
     let pool = pool.clone();
