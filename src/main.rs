@@ -121,7 +121,7 @@ fn seed(settings: &Settings, demo: bool, synthetic: Option<u64>) -> anyhow::Resu
 
 /// glibc gives threads that allocate at the same time arenas of their own, up to eight per core,
 /// and each keeps what is freed into it: under fifty connections at a million firms that held
-/// 80 MB more than one arena per core (BENCHMARKS.md). `MALLOC_ARENA_MAX`, when set, decides.
+/// 70 MB more than one arena per core (BENCHMARKS.md). `MALLOC_ARENA_MAX`, when set, decides.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn one_malloc_arena_per_core() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
