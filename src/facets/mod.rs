@@ -216,28 +216,13 @@ impl FacetIndex {
         let mut progress = self.lock_progress();
         let start = facet_facts::latest_position(conn)?;
         let mut fresh = self.read_index().emptied();
-        let mut after: Option<String> = None;
-        loop {
-            let page = facet_facts::page(conn, after.as_deref(), LOAD_PAGE)?;
-            for facts in &page {
-                fresh.put(facts)?;
-            }
-            match page.last() {
-                Some(last) if page.len() as i64 == LOAD_PAGE => after = Some(last.id.clone()),
-                _ => break,
-            }
-        }
-        let mut after: Option<String> = None;
-        loop {
-            let page = match_profiles::page(conn, after.as_deref(), LOAD_PAGE)?;
-            for candidate in &page {
-                fresh.put_profile(candidate)?;
-            }
-            match page.last() {
-                Some(last) if page.len() as i64 == LOAD_PAGE => after = Some(last.organization_id.clone()),
-                _ => break,
-            }
-        }
+        in_pages(conn, facet_facts::page, |f| &f.id, |f| fresh.put(f))?;
+        in_pages(
+            conn,
+            match_profiles::page,
+            |c| &c.organization_id,
+            |c| fresh.put_profile(c),
+        )?;
         fresh.order_profiles();
         *self.write_index() = fresh;
         *progress = Progress {
@@ -306,6 +291,24 @@ impl FacetIndex {
         self.index
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Hands every row of a table to `take`, reading it a page at a time in id order.
+fn in_pages<T>(
+    conn: &mut DbConnection,
+    page: impl Fn(&mut DbConnection, Option<&str>, i64) -> Result<Vec<T>, ApiError>,
+    id: impl Fn(&T) -> &String,
+    mut take: impl FnMut(&T) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    let mut after: Option<String> = None;
+    loop {
+        let rows = page(conn, after.as_deref(), LOAD_PAGE)?;
+        rows.iter().try_for_each(&mut take)?;
+        match rows.last() {
+            Some(last) if rows.len() as i64 == LOAD_PAGE => after = Some(id(last).clone()),
+            _ => return Ok(()),
+        }
     }
 }
 
