@@ -1,4 +1,5 @@
-//! Candidates for a buyer's need, read from the match profiles of published firms. They are
+//! Candidates for a buyer's need, read from the match profiles of published firms, while the
+//! server's in-memory copy of them (`crate::facets`) is loading, and for one firm. They are
 //! read best verification band first and in name order within a band, a window of profiles at
 //! a time, so that a ranking can stop as soon as no later firm can enter its top. When the
 //! first window does not settle it, the term index is asked first for the firms of the band

@@ -109,3 +109,23 @@ fn holds(band: &VerificationBand, day: Option<NaiveDate>) -> bool {
         (None, day) => day.is_none_or(before_end),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_firm_falls_in_the_band_of_its_verification_day() {
+        let day = |d: &str| d.parse::<NaiveDate>().ok();
+        let bands = verification_bands(day("2026-11-29").unwrap());
+        let band_of = |verified: Option<NaiveDate>| bands.iter().position(|b| holds(b, verified));
+        assert_eq!(band_of(day("2026-11-29")), Some(0));
+        assert_eq!(band_of(day("2025-06-01")), Some(1));
+        assert_eq!(band_of(day("2010-01-01")), Some(bands.len() - 1));
+        assert_eq!(band_of(None), Some(bands.len() - 1));
+        for verified in [day("2026-01-01"), day("2024-12-31"), None] {
+            let holding = bands.iter().filter(|b| holds(b, verified)).count();
+            assert_eq!(holding, 1, "{verified:?} is in exactly one band");
+        }
+    }
+}
