@@ -199,7 +199,7 @@ impl Index {
     pub fn remove(&mut self, id: &str) {
         if let Some(ordinal) = self.ordinal_of(id) {
             self.forget(ordinal);
-            self.remove_profile(id);
+            self.forget_profile(ordinal);
         }
     }
 
@@ -214,10 +214,14 @@ impl Index {
     /// Forgets the match profile of an organization that no longer has one.
     pub fn remove_profile(&mut self, id: &str) {
         if let Some(ordinal) = self.ordinal_of(id) {
-            let ordinals = &self.ordinals;
-            self.profiles
-                .remove(ordinal, |o| ordinals.id_of(o).unwrap_or_default());
+            self.forget_profile(ordinal);
         }
+    }
+
+    fn forget_profile(&mut self, ordinal: u32) {
+        let ordinals = &self.ordinals;
+        self.profiles
+            .remove(ordinal, |o| ordinals.id_of(o).unwrap_or_default());
     }
 
     /// Stops keeping profiles in name order while many change at once.

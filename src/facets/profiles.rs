@@ -108,9 +108,7 @@ impl Profiles {
             self.leave_order(ordinal, &id);
         }
         self.release(ordinal);
-        let mut length = Vec::with_capacity(2);
-        profile_bytes::encode_length(encoded.len(), &mut length);
-        self.buffer.extend_from_slice(&length);
+        profile_bytes::encode_length(encoded.len(), &mut self.buffer);
         self.buffer.extend_from_slice(&encoded);
         let index = ordinal as usize;
         if index >= self.offsets.len() {
@@ -146,7 +144,7 @@ impl Profiles {
     /// Counts the bytes of the profile at `ordinal` as replaced.
     fn release(&mut self, ordinal: u32) {
         if let Some(start) = self.start(ordinal) {
-            self.replaced += self.entry_end(start) - start;
+            self.replaced += entry_end(&self.buffer, start) - start;
         }
     }
 
@@ -197,10 +195,6 @@ impl Profiles {
     fn start(&self, ordinal: u32) -> Option<usize> {
         let offset = *self.offsets.get(ordinal as usize)?;
         (offset != NONE).then_some(offset as usize)
-    }
-
-    fn entry_end(&self, start: usize) -> usize {
-        entry_end(&self.buffer, start)
     }
 
     fn bytes(&self, ordinal: u32) -> Option<&[u8]> {
