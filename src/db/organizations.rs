@@ -159,12 +159,14 @@ pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> Result<Option<Organiza
     Ok(hydrate(conn, row.into_iter().collect())?.pop())
 }
 
-/// The organizations with these ids that exist.
+/// The organizations with these ids that exist, in the order given.
 pub fn find_many(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Organization>, ApiError> {
-    let rows: Vec<Row> = organizations::table
+    let mut rows: Vec<Row> = organizations::table
         .filter(organizations::id.eq_any(ids))
         .select(Row::as_select())
         .load(conn)?;
+    let place: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|row| place.get(row.id.as_str()).copied());
     hydrate(conn, rows)
 }
 

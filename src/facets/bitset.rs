@@ -86,6 +86,11 @@ impl Bitset {
         }
     }
 
+    /// How many members there are.
+    pub fn len(&self) -> u64 {
+        self.words.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
     /// How many members this set and `other` share.
     pub fn intersection_len(&self, other: &Bitset) -> u64 {
         self.words

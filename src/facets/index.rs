@@ -355,6 +355,11 @@ impl Index {
         self.certification.values_mut().for_each(|h| h.move_to(day));
     }
 
+    /// How many organizations the index has known, deleted ones included.
+    pub fn len(&self) -> usize {
+        self.ordinals.len()
+    }
+
     /// The ordinal of an organization the index knows.
     pub fn ordinal_of(&self, id: &str) -> Option<u32> {
         let key = uuid::Uuid::parse_str(id).ok()?.as_u128();
@@ -391,6 +396,15 @@ impl Index {
                 holders
             }),
         ]
+    }
+
+    /// The organizations passing every filter of `f` but its text.
+    pub fn passing(&self, f: &Filters) -> Bitset {
+        let mut passing = self.base(f);
+        for holders in self.chosen(f).iter().flatten() {
+            passing.intersect_with(holders);
+        }
+        passing
     }
 
     /// Counts per value of each facet under `filters` (but their text: `matching_text` holds

@@ -6,7 +6,8 @@
 //! write to an organization or its records appends to in the same transaction. Before each
 //! count or ranking it applies the events it has not seen, so a client reads its own writes,
 //! whichever instance served them. A text (`q`) is matched in the database; its matches are
-//! then counted here like any other filter.
+//! then counted here like any other filter, and a page by relevance tests each match here
+//! against the other filters rather than probing its records in SQL.
 
 mod bitset;
 mod index;
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::search::Screen;
 use crate::db::{self, DbConnection, facet_facts, match_profiles};
 use crate::domain::matching::ranking::Ranking;
 use crate::domain::reference::Reference;
@@ -167,6 +169,34 @@ impl FacetIndex {
             }
         });
         Ok(true)
+    }
+
+    /// Runs `read` with a screen for `filters` (their text aside): one that tests ids in
+    /// memory, as of the latest committed change, or one that queries the database while the
+    /// index loads.
+    pub fn screening<R>(
+        &self,
+        conn: &mut DbConnection,
+        filters: &Filters,
+        read: impl FnOnce(&mut DbConnection, &Screen<'_>) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        if !self.is_loaded() {
+            return read(conn, &Screen::Database);
+        }
+        self.bring_up_to_date(conn)?;
+        // Held while `read` queries: a change waits that long to be applied, rather than each
+        // match taking the lock again.
+        let index = self.read_index();
+        let passing = index.passing(filters);
+        let share = passing.len() as f64 / index.len().max(1) as f64;
+        let passes = |id: &str| index.ordinal_of(id).is_some_and(|o| passing.contains(o));
+        read(
+            conn,
+            &Screen::Memory {
+                passes: &passes,
+                share,
+            },
+        )
     }
 
     /// Applies the changes committed since the last count, and moves certificate validity to

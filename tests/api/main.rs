@@ -15,6 +15,7 @@ mod matching;
 mod openapi;
 mod problems;
 mod relevance;
+mod screening;
 mod search;
 mod tokens;
 mod users;

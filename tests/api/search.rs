@@ -17,7 +17,7 @@ const FIXTURE: [&str; 4] = [
 ];
 
 /// Four organizations with known traits; all but "Conseil Gorée" published.
-async fn fixture(app: &TestApp, curator: &str) {
+pub async fn fixture(app: &TestApp, curator: &str) {
     let records = [
         (
             json!({"kind": "firm", "name": FIXTURE[0], "country": "SN", "region": "Dakar", "employees": 300, "founded_year": 2010,

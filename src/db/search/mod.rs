@@ -19,7 +19,7 @@ use crate::facets::Facets;
 mod relevance;
 mod text;
 
-use text::TextMatch;
+use text::{Direction, TextMatch};
 
 /// A filter a facet can leave out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,17 +173,48 @@ pub struct PageRequest<'a> {
     pub limit: i64,
 }
 
-/// One page of organizations, and the position after its last row when more follow.
+/// How a page by relevance holds the organizations its text matches to the other filters.
+pub enum Screen<'a> {
+    /// One query per batch of matches: while the facet index loads.
+    Database,
+    /// A test of each match's id, against the organizations found passing in memory.
+    Memory {
+        passes: &'a dyn Fn(&str) -> bool,
+        /// The share of all organizations that pass.
+        share: f64,
+    },
+}
+
+impl Screen<'_> {
+    /// The share of a text's matches expected to pass, taking the text and the filters as
+    /// independent.
+    fn expected_share(&self) -> f64 {
+        match self {
+            Screen::Database => 1.0,
+            Screen::Memory { share, .. } => *share,
+        }
+    }
+}
+
+/// One page of organizations, and the position after its last row when more follow. A page
+/// by relevance holds its matches to the filters with `screen`.
 pub fn list(
     conn: &mut DbConnection,
     filters: &Filters,
     page: PageRequest<'_>,
+    screen: &Screen<'_>,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
-    let (rows, next) = match page.sort {
-        SortKey::Relevance => relevance::page(conn, filters, page)?,
-        _ => by_column(conn, filters, page)?,
-    };
-    Ok((organizations::hydrate(conn, rows)?, next))
+    match page.sort {
+        SortKey::Relevance => {
+            let (ids, next) = relevance::page(conn, filters, page, screen)?;
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            Ok((organizations::find_many(conn, &ids)?, next))
+        }
+        _ => {
+            let (rows, next) = by_column(conn, filters, page)?;
+            Ok((organizations::hydrate(conn, rows)?, next))
+        }
+    }
 }
 
 /// A page in the order of an organizations column, with the id as tie-break.
@@ -242,16 +273,6 @@ fn by_column(
     Ok((rows, next))
 }
 
-/// An organization whose search text matches, and its place in the order matches are read.
-#[derive(Debug, QueryableByName)]
-struct TextMatched {
-    #[diesel(sql_type = Text)]
-    organization_id: String,
-    /// Where to read on from (see `text::document_key`).
-    #[diesel(sql_type = Text)]
-    document_key: String,
-}
-
 /// Hands to `visit` the id of each organization, whatever its status, whose search text holds
 /// every word of `terms`: up to `limit` of them, after the one at `after` in document key
 /// order. Returns the key to read on from when `limit` were read.
@@ -266,26 +287,13 @@ pub fn text_matches(
     let Some(matching) = TextMatch::anywhere(terms) else {
         return Ok(None);
     };
-    let key = text::document_key(backend);
-    let mut sql = Sql::new(&format!(
-        "SELECT s.organization_id AS organization_id, {} AS document_key",
-        text::document_key_text(backend)
-    ));
-    sql.push(match backend {
-        Backend::Sqlite => {
-            " FROM search_fts JOIN search_documents s ON s.rowid = search_fts.rowid WHERE 1 = 1"
-        }
-        Backend::Postgres => " FROM search_documents s WHERE 1 = 1",
-    });
-    matching.push(&mut sql, backend);
-    if let Some(after) = after {
-        sql.push(&format!(" AND {key} > "))
-            .bind(text::document_key_value(backend, after)?);
-    }
-    sql.push(&format!(" ORDER BY {key} LIMIT "))
-        .bind(Value::Int(limit as i32));
+    let after = after
+        .map(|key| text::document_key_value(backend, key))
+        .transpose()?;
+    let ascending = Direction { descending: false };
+    let sql = text::in_key_order(backend, &matching, ascending, after.as_ref(), limit);
     let (mut read, mut last) = (0, None);
-    sql.for_each(conn, |found: TextMatched| {
+    sql.for_each(conn, |found: text::Match| {
         visit(&found.organization_id);
         read += 1;
         last = Some(found.document_key);

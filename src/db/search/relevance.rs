@@ -1,40 +1,39 @@
-//! Pages sorted by relevance: each tier (see `text`) in turn, read in the order of its document
-//! key and left as soon as the page is full.
+//! Pages sorted by relevance: each tier (see `text`) in turn, its matches read in the order of
+//! their document key a batch at a time and screened against the other filters (see
+//! [`Screen`]), until the page is full.
 //!
 //! SQLite's FTS5 yields a tier's matches in that order itself. PostgreSQL's GIN index yields
-//! them in no order, and its planner cannot tell how dense a tier is once weights and filters
-//! apply, so a tier there takes bounded steps instead: a tier with few matches is fetched
-//! whole from the index and sorted; a larger one is walked in key order over a window of
-//! documents, where dense matches fill the page early; past the window, the index again. A
-//! word no firm has, or words no name holds together, never walks the whole directory.
+//! them in no order, and its planner cannot tell how dense a tier is once weights apply, so a
+//! tier there takes bounded steps instead: a tier with few matches is fetched whole from the
+//! index and sorted; a larger one is walked in key order over a window of documents, where
+//! dense matches fill a batch early; past the window, the index again. A word no firm has, or
+//! words no name holds together, never walks the whole directory.
+
+use std::collections::HashSet;
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use super::super::organizations::Row;
 use super::super::sql::{Sql, Value};
 use super::super::{Backend, DbConnection};
-use super::text::{self, TextMatch};
-use super::{PageRequest, Position, conditions, from};
+use super::text::{self, Direction, Match, TextMatch};
+use super::{PageRequest, Position, Screen, conditions};
 use crate::domain::search::Filters;
 use crate::error::ApiError;
 
-/// Documents a PostgreSQL tier walks in key order before it asks the index how many match:
-/// a page of 20 fills here when one document in 500 matches, filters included (a name and
-/// three filters, at a million firms), for about 7 ms.
+/// Documents a PostgreSQL tier walks in key order before it asks the index how many match: a
+/// batch fills here when one document in 500 matches.
 const SHORT_WALK: i32 = 10_000;
 /// Below this many matches, a PostgreSQL tier is fetched whole from the index and sorted.
 const FEW_MATCHES: i32 = 500;
 /// Documents a PostgreSQL tier walks in key order before it turns back to the index.
 const LONG_WALK: i32 = 50_000;
-
-#[derive(QueryableByName)]
-struct Keyed {
-    #[diesel(embed)]
-    organization: Row,
-    #[diesel(sql_type = Text)]
-    document_key: String,
-}
+/// A batch reads this many times the matches expected to fill the page, so that one usually
+/// does: each batch matches the text again, which costs as much as reading thousands of keys.
+const BATCH_MARGIN: f64 = 1.5;
+/// After a batch where no match passed, the next reads this many times more.
+const BATCH_GROWTH: i64 = 8;
+const LARGEST_BATCH: i64 = 8_192;
 
 #[derive(QueryableByName)]
 struct DocumentId {
@@ -42,29 +41,14 @@ struct DocumentId {
     organization_id: String,
 }
 
-/// The reading direction of a page.
-#[derive(Clone, Copy)]
-struct Direction {
-    descending: bool,
-}
-
-impl Direction {
-    fn order(self) -> &'static str {
-        if self.descending { "DESC" } else { "ASC" }
-    }
-
-    fn beyond(self) -> &'static str {
-        if self.descending { "<" } else { ">" }
-    }
-}
-
-/// One page by relevance, best tier first when descending, from the cursor's tier and document
-/// on. The position holds the tier and the document key.
+/// The ids of one page by relevance, best tier first when descending, from the cursor's tier
+/// and document on. The position holds the tier and the document key.
 pub(super) fn page(
     conn: &mut DbConnection,
     filters: &Filters,
     page: PageRequest<'_>,
-) -> Result<(Vec<Row>, Option<Position>), ApiError> {
+    screen: &Screen<'_>,
+) -> Result<(Vec<String>, Option<Position>), ApiError> {
     let PageRequest {
         descending,
         after,
@@ -93,14 +77,36 @@ pub(super) fn page(
         None => None,
     };
     let first = resume.as_ref().map_or(tiers[0], |(tier, _)| *tier);
-    let mut found: Vec<(usize, Keyed)> = Vec::new();
-    for tier in tiers.into_iter().skip_while(|t| *t != first) {
-        let after = resume.as_ref().filter(|(t, _)| *t == tier).map(|(_, key)| key);
-        let wanted = limit + 1 - found.len() as i64;
-        let rows = tier_rows(conn, filters, tier, direction, after, wanted)?;
-        found.extend(rows.into_iter().map(|row| (tier, row)));
-        if found.len() as i64 > limit {
-            break;
+    let mut found: Vec<(usize, Match)> = Vec::new();
+    'tiers: for tier in tiers.into_iter().skip_while(|t| *t != first) {
+        let condition = TextMatch::tier(&filters.terms, tier);
+        let mut after = resume
+            .as_ref()
+            .filter(|(t, _)| *t == tier)
+            .map(|(_, key)| key.clone());
+        let mut yields = Yield {
+            expected: screen.expected_share(),
+            read: 0,
+            passed: 0,
+        };
+        loop {
+            let batch = yields.batch(limit + 1 - found.len() as i64);
+            let matches = tier_matches(conn, &condition, direction, after.as_ref(), batch)?;
+            let exhausted = (matches.len() as i64) < batch;
+            if let Some(last) = matches.last() {
+                after = Some(text::document_key_value(backend, &last.document_key)?);
+            }
+            yields.read += matches.len() as i64;
+            for passing in screened(conn, filters, screen, matches)? {
+                yields.passed += 1;
+                found.push((tier, passing));
+                if found.len() as i64 > limit {
+                    break 'tiers;
+                }
+            }
+            if exhausted {
+                break;
+            }
         }
     }
     let more = found.len() as i64 > limit;
@@ -112,79 +118,116 @@ pub(super) fn page(
         }),
         _ => None,
     };
-    Ok((
-        found.into_iter().map(|(_, keyed)| keyed.organization).collect(),
-        next,
-    ))
+    Ok((found.into_iter().map(|(_, m)| m.organization_id).collect(), next))
 }
 
-/// Up to `wanted` rows of `tier` after `after`, in key order.
-fn tier_rows(
-    conn: &mut DbConnection,
-    filters: &Filters,
-    tier: usize,
-    direction: Direction,
-    after: Option<&Value>,
-    wanted: i64,
-) -> Result<Vec<Keyed>, ApiError> {
-    let backend = conn.backend();
-    let condition = TextMatch::tier(&filters.terms, tier);
-    match backend {
-        Backend::Sqlite => {
-            let mut sql = select(backend);
-            from(&mut sql, backend, true);
-            conditions(&mut sql, backend, filters, None, Some(condition));
-            order_and_limit(&mut sql, backend, direction, after, wanted);
-            sql.load(conn)
-        }
-        Backend::Postgres => {
-            let tier = PostgresTier {
-                filters,
-                condition,
-                direction,
-            };
-            tier.rows(conn, after, wanted)
-        }
+/// How many of a tier's matches have passed the filters so far.
+struct Yield {
+    /// The share of matches expected to pass before any is read.
+    expected: f64,
+    read: i64,
+    passed: i64,
+}
+
+impl Yield {
+    /// The matches to read next for `wanted` more to pass.
+    fn batch(&self, wanted: i64) -> i64 {
+        let batch = match (self.read, self.passed) {
+            (0, _) => wanted as f64 / self.expected.max(1.0 / LARGEST_BATCH as f64) * BATCH_MARGIN,
+            (read, 0) => (read * BATCH_GROWTH) as f64,
+            (read, passed) => (wanted * read) as f64 / passed as f64 * BATCH_MARGIN,
+        };
+        (batch.ceil() as i64).clamp(wanted, LARGEST_BATCH)
     }
 }
 
-/// One tier on PostgreSQL, read in bounded steps.
+/// The matches that pass the filters, in the order read.
+fn screened(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    screen: &Screen<'_>,
+    mut matches: Vec<Match>,
+) -> Result<Vec<Match>, ApiError> {
+    match screen {
+        Screen::Memory { passes, .. } => matches.retain(|m| passes(&m.organization_id)),
+        Screen::Database if matches.is_empty() => {}
+        Screen::Database => {
+            let backend = conn.backend();
+            let ids: Vec<String> = matches.iter().map(|m| m.organization_id.clone()).collect();
+            let mut sql = Sql::new("SELECT o.id AS organization_id FROM organizations o");
+            conditions(&mut sql, backend, filters, None, None);
+            sql.push(" AND o.id IN ").bind_list(&ids);
+            let passing: HashSet<String> = sql
+                .load::<DocumentId>(conn)?
+                .into_iter()
+                .map(|d| d.organization_id)
+                .collect();
+            matches.retain(|m| passing.contains(&m.organization_id));
+        }
+    }
+    Ok(matches)
+}
+
+/// Up to `wanted` matches of a tier after `after`, in key order.
+fn tier_matches(
+    conn: &mut DbConnection,
+    condition: &TextMatch<'_>,
+    direction: Direction,
+    after: Option<&Value>,
+    wanted: i64,
+) -> Result<Vec<Match>, ApiError> {
+    match conn.backend() {
+        Backend::Sqlite => {
+            text::in_key_order(Backend::Sqlite, condition, direction, after, wanted).load(conn)
+        }
+        Backend::Postgres => PostgresTier { condition, direction }.matches(conn, after, wanted),
+    }
+}
+
+/// One tier on PostgreSQL, read in bounded steps. Its document key is the organization id.
 struct PostgresTier<'a> {
-    filters: &'a Filters,
-    condition: TextMatch<'a>,
+    condition: &'a TextMatch<'a>,
     direction: Direction,
 }
 
 impl PostgresTier<'_> {
-    /// A short walk first (dense tiers fill the page there), then the index when it holds few
+    /// A short walk first (dense tiers fill the batch there), then the index when it holds few
     /// matches, then a long walk, then the index for whatever lies past it.
-    fn rows(
+    fn matches(
         &self,
         conn: &mut DbConnection,
         after: Option<&Value>,
         wanted: i64,
-    ) -> Result<Vec<Keyed>, ApiError> {
-        let mut rows = self.walk(conn, after, SHORT_WALK, wanted)?;
-        if rows.len() as i64 == wanted {
-            return Ok(rows);
+    ) -> Result<Vec<Match>, ApiError> {
+        let mut matches = self.walk(conn, after, SHORT_WALK, wanted)?;
+        if matches.len() as i64 == wanted {
+            return Ok(matches);
         }
         let Some(end) = self.window_end(conn, after, SHORT_WALK)? else {
-            return Ok(rows);
+            return Ok(matches);
         };
         let end = Value::Text(end);
-        if let Some(few) = self.few_matches(conn, &end)? {
-            rows.extend(self.among(conn, &few, wanted - rows.len() as i64)?);
-            return Ok(rows);
+        if let Some(mut few) = self.few_matches(conn, &end)? {
+            few.sort_unstable();
+            if self.direction.descending {
+                few.reverse();
+            }
+            let rest = few.into_iter().take((wanted - matches.len() as i64) as usize);
+            matches.extend(rest.map(|id| Match {
+                document_key: id.clone(),
+                organization_id: id,
+            }));
+            return Ok(matches);
         }
-        rows.extend(self.walk(conn, Some(&end), LONG_WALK, wanted - rows.len() as i64)?);
-        if rows.len() as i64 == wanted {
-            return Ok(rows);
+        matches.extend(self.walk(conn, Some(&end), LONG_WALK, wanted - matches.len() as i64)?);
+        if matches.len() as i64 == wanted {
+            return Ok(matches);
         }
         let Some(end) = self.window_end(conn, Some(&end), LONG_WALK)? else {
-            return Ok(rows);
+            return Ok(matches);
         };
-        rows.extend(self.past(conn, &Value::Text(end), wanted - rows.len() as i64)?);
-        Ok(rows)
+        matches.extend(self.past(conn, &Value::Text(end), wanted - matches.len() as i64)?);
+        Ok(matches)
     }
 
     /// Matches among the next `window` documents in key order.
@@ -194,9 +237,8 @@ impl PostgresTier<'_> {
         after: Option<&Value>,
         window: i32,
         wanted: i64,
-    ) -> Result<Vec<Keyed>, ApiError> {
-        let backend = Backend::Postgres;
-        let mut sql = select(backend);
+    ) -> Result<Vec<Match>, ApiError> {
+        let mut sql = Sql::new(SELECT_MATCHES);
         sql.push(" FROM (SELECT organization_id, document FROM search_documents");
         self.starting_after(&mut sql, after, " WHERE ");
         sql.push(&format!(
@@ -204,15 +246,9 @@ impl PostgresTier<'_> {
             self.direction.order()
         ))
         .bind(Value::Int(window))
-        .push(") s JOIN organizations o ON o.id = s.organization_id");
-        conditions(
-            &mut sql,
-            backend,
-            self.filters,
-            None,
-            Some(self.condition.clone()),
-        );
-        order_and_limit(&mut sql, backend, self.direction, None, wanted);
+        .push(") s WHERE 1 = 1");
+        self.condition.push(&mut sql, Backend::Postgres);
+        self.order_and_limit(&mut sql, wanted);
         sql.load(conn)
     }
 
@@ -249,31 +285,15 @@ impl PostgresTier<'_> {
             .then(|| found.into_iter().map(|d| d.organization_id).collect()))
     }
 
-    /// The organizations of `ids` that pass the filters, in key order.
-    fn among(&self, conn: &mut DbConnection, ids: &[String], wanted: i64) -> Result<Vec<Keyed>, ApiError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let backend = Backend::Postgres;
-        let mut sql = select(backend);
-        from(&mut sql, backend, true);
-        conditions(&mut sql, backend, self.filters, None, None);
-        sql.push(" AND s.organization_id IN ").bind_list(ids);
-        order_and_limit(&mut sql, backend, self.direction, None, wanted);
-        sql.load(conn)
-    }
-
     /// Matches after `after`, from the index, sorted.
-    fn past(&self, conn: &mut DbConnection, after: &Value, wanted: i64) -> Result<Vec<Keyed>, ApiError> {
-        let backend = Backend::Postgres;
-        let mut sql = select(backend);
+    fn past(&self, conn: &mut DbConnection, after: &Value, wanted: i64) -> Result<Vec<Match>, ApiError> {
+        let mut sql = Sql::new(SELECT_MATCHES);
         sql.push(" FROM (SELECT s.organization_id FROM search_documents s WHERE 1 = 1");
-        self.condition.push(&mut sql, backend);
+        self.condition.push(&mut sql, Backend::Postgres);
         self.starting_after(&mut sql, Some(after), " AND s.");
         // OFFSET 0 keeps the planner from turning the index lookup back into a walk.
-        sql.push(" OFFSET 0) s JOIN organizations o ON o.id = s.organization_id");
-        conditions(&mut sql, backend, self.filters, None, None);
-        order_and_limit(&mut sql, backend, self.direction, None, wanted);
+        sql.push(" OFFSET 0) s");
+        self.order_and_limit(&mut sql, wanted);
         sql.load(conn)
     }
 
@@ -283,27 +303,15 @@ impl PostgresTier<'_> {
                 .bind(after.clone());
         }
     }
-}
 
-fn select(backend: Backend) -> Sql {
-    let mut sql = Sql::new("SELECT o.*, ");
-    sql.push(text::document_key_text(backend))
-        .push(" AS document_key");
-    sql
-}
-
-fn order_and_limit(
-    sql: &mut Sql,
-    backend: Backend,
-    direction: Direction,
-    after: Option<&Value>,
-    wanted: i64,
-) {
-    let key = text::document_key(backend);
-    if let Some(after) = after {
-        sql.push(&format!(" AND {key} {} ", direction.beyond()))
-            .bind(after.clone());
-    }
-    sql.push(&format!(" ORDER BY {key} {} LIMIT ", direction.order()))
+    fn order_and_limit(&self, sql: &mut Sql, wanted: i64) {
+        sql.push(&format!(
+            " ORDER BY s.organization_id {} LIMIT ",
+            self.direction.order()
+        ))
         .bind(Value::Int(wanted as i32));
+    }
 }
+
+/// The columns of a [`Match`] from a PostgreSQL source `s` of search documents.
+const SELECT_MATCHES: &str = "SELECT s.organization_id AS organization_id, s.organization_id AS document_key";

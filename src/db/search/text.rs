@@ -7,6 +7,9 @@
 //! a page read each tier in index order and stop after `limit` rows, so a word that a hundred
 //! thousand firms share costs what a rare one does.
 
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+
 use super::super::Backend;
 use super::super::sql::Value;
 use crate::error::ApiError;
@@ -119,6 +122,61 @@ fn postgres_reach(reach: usize) -> &'static str {
         "ts_filter(s.document, '{a,b}')",
         "s.document",
     ][reach]
+}
+
+/// The order a page reads document keys in.
+#[derive(Clone, Copy)]
+pub struct Direction {
+    pub descending: bool,
+}
+
+impl Direction {
+    pub fn order(self) -> &'static str {
+        if self.descending { "DESC" } else { "ASC" }
+    }
+
+    pub fn beyond(self) -> &'static str {
+        if self.descending { "<" } else { ">" }
+    }
+}
+
+/// An organization a text matches, and its document key as text.
+#[derive(Debug, QueryableByName)]
+pub struct Match {
+    #[diesel(sql_type = Text)]
+    pub organization_id: String,
+    #[diesel(sql_type = Text)]
+    pub document_key: String,
+}
+
+/// The organizations `condition` matches, as [`Match`]es: up to `limit`, after `after`, in
+/// key order.
+pub fn in_key_order(
+    backend: Backend,
+    condition: &TextMatch<'_>,
+    direction: Direction,
+    after: Option<&Value>,
+    limit: i64,
+) -> Sql {
+    let key = document_key(backend);
+    let mut sql = Sql::new(&format!(
+        "SELECT s.organization_id AS organization_id, {} AS document_key",
+        document_key_text(backend)
+    ));
+    sql.push(match backend {
+        Backend::Sqlite => {
+            " FROM search_fts JOIN search_documents s ON s.rowid = search_fts.rowid WHERE 1 = 1"
+        }
+        Backend::Postgres => " FROM search_documents s WHERE 1 = 1",
+    });
+    condition.push(&mut sql, backend);
+    if let Some(after) = after {
+        sql.push(&format!(" AND {key} {} ", direction.beyond()))
+            .bind(after.clone());
+    }
+    sql.push(&format!(" ORDER BY {key} {} LIMIT ", direction.order()))
+        .bind(Value::Int(limit as i32));
+    sql
 }
 
 /// A document's place within its tier, in an order each backend reads from an index: the FTS5

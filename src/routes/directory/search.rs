@@ -6,7 +6,7 @@ use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::guard::{Anyone, Auth};
-use crate::db::search::{self as query, PageRequest, Position};
+use crate::db::search::{self as query, PageRequest, Position, Screen};
 use crate::db::{self, Pool};
 use crate::domain::organization::Organization;
 use crate::domain::reference::Reference;
@@ -60,6 +60,7 @@ pub async fn list_organizations(
     req: HttpRequest,
     reference: web::Data<Reference>,
     signer: web::Data<CursorSigner>,
+    index: web::Data<FacetIndex>,
     pool: web::Data<Pool>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
@@ -74,7 +75,12 @@ pub async fn list_organizations(
             after: after.as_ref(),
             limit: limit.into(),
         };
-        query::list(conn, &filters, page)
+        match sort {
+            SortKey::Relevance => index.screening(conn, &filters, |conn, screen| {
+                query::list(conn, &filters, page, screen)
+            }),
+            _ => query::list(conn, &filters, page, &Screen::Database),
+        }
     })
     .await?;
     let page = Page {
@@ -254,7 +260,7 @@ pub async fn export_organizations(
                     after: after.as_ref(),
                     limit: EXPORT_BATCH,
                 };
-                query::list(conn, &filters, page)
+                query::list(conn, &filters, page, &Screen::Database)
             })
             .await;
             match fetched {

@@ -1,0 +1,103 @@
+//! A page by relevance holds what its text matches to the other filters in one of two ways:
+//! against the facet index in memory (once it has loaded) or in the database (while it
+//! loads). Both must give the same pages.
+
+use annuaire::db::search::{self, PageRequest, Position, Screen};
+use annuaire::db::{self, DbConnection};
+use annuaire::domain::organization::Organization;
+use annuaire::domain::role::Role;
+use annuaire::domain::search::{ListQuery, Purpose};
+use annuaire::domain::visibility::Viewer;
+use annuaire::error::ApiError;
+use annuaire::facets::FacetIndex;
+
+use crate::backend_test;
+
+/// Searches with filters that keep from nearly all to none of the text's matches, in both
+/// directions and over several pages.
+const QUERIES: [(Role, &str, bool); 10] = [
+    (Role::Partner, "q=demo&limit=50", true),
+    (
+        Role::Partner,
+        "q=sahel&service=bpo&language=en&market=FR&limit=7",
+        true,
+    ),
+    (
+        Role::Partner,
+        "q=sahel&service=bpo&language=en&market=FR&order=asc&limit=7",
+        true,
+    ),
+    (
+        Role::Partner,
+        "q=demo&certification=iso_iec_27001&min_seats=100&limit=9",
+        true,
+    ),
+    (
+        Role::Partner,
+        "q=teranga%20cont&employees_min=100&founded_to=2015",
+        true,
+    ),
+    (Role::Partner, "q=sahel&sample=exclude", true),
+    (Role::Partner, "q=gor&kind=firm", true),
+    (Role::Curator, "q=conseil&status=draft", true),
+    (Role::Curator, "q=atlantique&verified=true", true),
+    (Role::Partner, "q=demo&kind=association", false),
+];
+
+backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
+    let curator = app.token_for("curator").await;
+    crate::search::fixture(app, &curator).await;
+    app.seed_synthetic(2500).await;
+    let url = app.db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let pool = db::connect(&url.parse().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        let reference = db::reference::load(&mut conn).unwrap();
+        let index = FacetIndex::new(&reference);
+        index.load(&mut conn).unwrap();
+        for (role, text, found) in QUERIES {
+            let viewer = Viewer::new(role);
+            let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
+            let filters = &query.filters;
+            let database = every_page(&mut conn, &query, |conn, page| {
+                search::list(conn, filters, page, &Screen::Database)
+            });
+            let memory = every_page(&mut conn, &query, |conn, page| {
+                index.screening(conn, filters, |conn, screen| {
+                    search::list(conn, filters, page, screen)
+                })
+            });
+            assert_eq!(database, memory, "{text}");
+            assert_eq!(!database.is_empty(), found, "{text}: {database:?}");
+        }
+    })
+    .await
+    .unwrap();
+});
+
+/// The ids of every page of `query`, in order.
+fn every_page(
+    conn: &mut DbConnection,
+    query: &ListQuery,
+    mut list: impl FnMut(
+        &mut DbConnection,
+        PageRequest<'_>,
+    ) -> Result<(Vec<Organization>, Option<Position>), ApiError>,
+) -> Vec<String> {
+    let (mut ids, mut after) = (Vec::new(), None);
+    loop {
+        let page = PageRequest {
+            sort: query.sort,
+            descending: query.descending,
+            after: after.as_ref(),
+            limit: query.limit.into(),
+        };
+        let (organizations, next) = list(conn, page).unwrap();
+        assert!(organizations.len() <= query.limit as usize);
+        ids.extend(organizations.into_iter().map(|o| o.id));
+        match next {
+            Some(next) => after = Some(next),
+            None => return ids,
+        }
+    }
+}
