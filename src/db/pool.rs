@@ -19,14 +19,11 @@ const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Durability and integrity settings every SQLite connection needs: WAL for concurrent readers,
 /// `synchronous=FULL` so an acknowledged write survives a power loss, foreign keys enforced, and
-/// a busy timeout so that concurrent writers wait instead of failing. The soft heap limit (32
-/// MiB, for the whole process) makes connections give back cache pages rather than each grow
-/// its own: sixteen busy connections held 45 MB more without it, at a million firms.
+/// a busy timeout so that concurrent writers wait instead of failing.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 5000; \
-     PRAGMA soft_heap_limit = 33554432;";
+     PRAGMA busy_timeout = 5000;";
 
 /// PostgreSQL connections abandon a statement after this long, so that a burst of expensive
 /// queries cannot hold every connection (the request gets a 503 instead).
