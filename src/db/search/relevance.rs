@@ -247,7 +247,7 @@ impl PostgresTier<'_> {
         ))
         .bind(Value::Int(window))
         .push(") s WHERE 1 = 1");
-        self.condition.push(&mut sql, Backend::Postgres);
+        self.condition.push_row_test(&mut sql);
         self.order_and_limit(&mut sql, wanted);
         sql.load(conn)
     }
