@@ -30,7 +30,7 @@ const FEW_MATCHES: i32 = 500;
 const LONG_WALK: i32 = 50_000;
 /// A batch reads this many times the matches expected to fill the page, so that one usually
 /// does: each batch matches the text again, which costs as much as reading thousands of keys.
-const BATCH_MARGIN: f64 = 1.5;
+const BATCH_MARGIN: f64 = 1.2;
 /// After a batch where no match passed, the next reads this many times more.
 const BATCH_GROWTH: i64 = 8;
 const LARGEST_BATCH: i64 = 8_192;
@@ -91,11 +91,8 @@ pub(super) fn page(
         };
         loop {
             let batch = yields.batch(limit + 1 - found.len() as i64);
-            let matches = tier_matches(conn, &condition, direction, after.as_ref(), batch)?;
-            let exhausted = (matches.len() as i64) < batch;
-            if let Some(last) = matches.last() {
-                after = Some(text::document_key_value(backend, &last.document_key)?);
-            }
+            let (matches, read_on) = tier_matches(conn, &condition, direction, after.as_ref(), batch)?;
+            after = read_on;
             yields.read += matches.len() as i64;
             for passing in screened(conn, filters, screen, matches)? {
                 yields.passed += 1;
@@ -104,7 +101,7 @@ pub(super) fn page(
                     break 'tiers;
                 }
             }
-            if exhausted {
+            if after.is_none() {
                 break;
             }
         }
@@ -168,17 +165,28 @@ fn screened(
     Ok(matches)
 }
 
-/// Up to `wanted` matches of a tier after `after`, in key order.
+/// Matches of a tier after `after`, in key order: up to `wanted`, and fewer when PostgreSQL
+/// reached the end of a window first. Also returns the key to read on from, or `None` when
+/// the tier holds no more.
 fn tier_matches(
     conn: &mut DbConnection,
     condition: &TextMatch<'_>,
     direction: Direction,
     after: Option<&Value>,
     wanted: i64,
-) -> Result<Vec<Match>, ApiError> {
-    match conn.backend() {
+) -> Result<(Vec<Match>, Option<Value>), ApiError> {
+    let backend = conn.backend();
+    match backend {
         Backend::Sqlite => {
-            text::in_key_order(Backend::Sqlite, condition, direction, after, wanted).load(conn)
+            let matches: Vec<Match> =
+                text::in_key_order(backend, condition, direction, after, wanted).load(conn)?;
+            let read_on = match matches.last() {
+                Some(last) if matches.len() as i64 == wanted => {
+                    Some(text::document_key_value(backend, &last.document_key)?)
+                }
+                _ => None,
+            };
+            Ok((matches, read_on))
         }
         Backend::Postgres => PostgresTier { condition, direction }.matches(conn, after, wanted),
     }
@@ -191,43 +199,52 @@ struct PostgresTier<'a> {
 }
 
 impl PostgresTier<'_> {
-    /// A short walk first (dense tiers fill the batch there), then the index when it holds few
-    /// matches, then a long walk, then the index for whatever lies past it.
+    /// A short walk first: a tier dense enough to match there is read on from the end of the
+    /// walk by the next batch, if the page needs one. A sparser tier is fetched from the index
+    /// when it holds few matches, else walked further, then looked up in the index past that.
     fn matches(
         &self,
         conn: &mut DbConnection,
         after: Option<&Value>,
         wanted: i64,
-    ) -> Result<Vec<Match>, ApiError> {
+    ) -> Result<(Vec<Match>, Option<Value>), ApiError> {
         let mut matches = self.walk(conn, after, SHORT_WALK, wanted)?;
-        if matches.len() as i64 == wanted {
-            return Ok(matches);
+        if let Some(full) = filled(&matches, wanted) {
+            return Ok((matches, Some(full)));
         }
         let Some(end) = self.window_end(conn, after, SHORT_WALK)? else {
-            return Ok(matches);
+            return Ok((matches, None));
         };
-        let end = Value::Text(end);
+        if !matches.is_empty() {
+            return Ok((matches, Some(end)));
+        }
         if let Some(mut few) = self.few_matches(conn, &end)? {
             few.sort_unstable();
             if self.direction.descending {
                 few.reverse();
             }
-            let rest = few.into_iter().take((wanted - matches.len() as i64) as usize);
-            matches.extend(rest.map(|id| Match {
+            let more = few.len() as i64 > wanted;
+            few.truncate(wanted as usize);
+            let read_on = few.last().filter(|_| more).map(|last| Value::Text(last.clone()));
+            let matches = few.into_iter().map(|id| Match {
                 document_key: id.clone(),
                 organization_id: id,
-            }));
-            return Ok(matches);
+            });
+            return Ok((matches.collect(), read_on));
         }
-        matches.extend(self.walk(conn, Some(&end), LONG_WALK, wanted - matches.len() as i64)?);
-        if matches.len() as i64 == wanted {
-            return Ok(matches);
+        matches = self.walk(conn, Some(&end), LONG_WALK, wanted)?;
+        if let Some(full) = filled(&matches, wanted) {
+            return Ok((matches, Some(full)));
         }
         let Some(end) = self.window_end(conn, Some(&end), LONG_WALK)? else {
-            return Ok(matches);
+            return Ok((matches, None));
         };
-        matches.extend(self.past(conn, &Value::Text(end), wanted - matches.len() as i64)?);
-        Ok(matches)
+        if !matches.is_empty() {
+            return Ok((matches, Some(end)));
+        }
+        let matches = self.past(conn, &end, wanted)?;
+        let read_on = filled(&matches, wanted);
+        Ok((matches, read_on))
     }
 
     /// Matches among the next `window` documents in key order.
@@ -258,7 +275,7 @@ impl PostgresTier<'_> {
         conn: &mut DbConnection,
         after: Option<&Value>,
         window: i32,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<Value>, ApiError> {
         let mut sql = Sql::new("SELECT organization_id FROM search_documents");
         self.starting_after(&mut sql, after, " WHERE ");
         sql.push(&format!(
@@ -267,7 +284,10 @@ impl PostgresTier<'_> {
         ))
         .bind(Value::Int(window - 1))
         .push(" LIMIT 1");
-        Ok(sql.load::<DocumentId>(conn)?.pop().map(|d| d.organization_id))
+        Ok(sql
+            .load::<DocumentId>(conn)?
+            .pop()
+            .map(|d| Value::Text(d.organization_id)))
     }
 
     /// Every match after `after`, from the index, when there are fewer than `FEW_MATCHES`. The
@@ -311,6 +331,14 @@ impl PostgresTier<'_> {
         ))
         .bind(Value::Int(wanted as i32));
     }
+}
+
+/// The key of the last of `matches` when they are `wanted` many: where a next batch reads on.
+fn filled(matches: &[Match], wanted: i64) -> Option<Value> {
+    matches
+        .last()
+        .filter(|_| matches.len() as i64 == wanted)
+        .map(|last| Value::Text(last.document_key.clone()))
 }
 
 /// The columns of a [`Match`] from a PostgreSQL source `s` of search documents.
