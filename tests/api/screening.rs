@@ -2,16 +2,16 @@
 //! against the facet index in memory (once it has loaded) or in the database (while it
 //! loads). Both must give the same pages.
 
+use annuaire::db::DbConnection;
 use annuaire::db::search::{self, PageRequest, Position, Screen};
-use annuaire::db::{self, DbConnection};
 use annuaire::domain::organization::Organization;
 use annuaire::domain::role::Role;
 use annuaire::domain::search::{ListQuery, Purpose};
 use annuaire::domain::visibility::Viewer;
 use annuaire::error::ApiError;
-use annuaire::facets::FacetIndex;
 
 use crate::backend_test;
+use crate::helpers::loaded_index;
 
 /// Searches with filters that keep from nearly all to none of the text's matches, in both
 /// directions and over several pages.
@@ -50,11 +50,7 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
     app.seed_synthetic(2500).await;
     let url = app.db.url.clone();
     tokio::task::spawn_blocking(move || {
-        let pool = db::connect(&url.parse().unwrap(), 1).unwrap();
-        let mut conn = pool.get().unwrap();
-        let reference = db::reference::load(&mut conn).unwrap();
-        let index = FacetIndex::new(&reference);
-        index.load(&mut conn).unwrap();
+        let (mut conn, reference, index) = loaded_index(&url);
         for (role, text, found) in QUERIES {
             let viewer = Viewer::new(role);
             let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();

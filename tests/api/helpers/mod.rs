@@ -3,11 +3,13 @@
 
 mod app;
 mod database;
+mod index;
 mod process;
 mod proxy;
 
 pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TEST_KID, TEST_SECRET, TestApp, jwt_key};
 pub use database::{Backend, TestDatabase};
+pub use index::loaded_index;
 pub use process::TestProcess;
 
 /// Runs `body` against a fresh application on `backend`. PostgreSQL runs only when its URL

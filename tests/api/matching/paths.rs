@@ -1,22 +1,19 @@
 //! The two ways a ranking is made: from the match profiles held in memory (once the index has
 //! loaded) and from the database (while it loads). They must give the same answer.
 
-use annuaire::db::{self, matching};
+use annuaire::db::matching;
 use annuaire::domain::matching::criteria::{MatchCriteria, Weights};
 use annuaire::domain::matching::ranking::Ranking;
 use annuaire::domain::matching::scoring::Matcher;
-use annuaire::facets::FacetIndex;
 use serde_json::Value;
+
+use crate::helpers::loaded_index;
 
 /// Ranks each need both ways over the database at `url` and compares the tops.
 pub async fn database_and_memory_agree(url: &str, needs: Vec<(Value, usize)>) {
     let url = url.to_owned();
     tokio::task::spawn_blocking(move || {
-        let pool = db::connect(&url.parse().unwrap(), 1).unwrap();
-        let mut conn = pool.get().unwrap();
-        let reference = db::reference::load(&mut conn).unwrap();
-        let index = FacetIndex::new(&reference);
-        index.load(&mut conn).unwrap();
+        let (mut conn, reference, index) = loaded_index(&url);
         let today = chrono::Utc::now().date_naive();
         for (need, limit) in needs {
             let criteria: MatchCriteria = serde_json::from_value(need.clone()).unwrap();
