@@ -28,6 +28,9 @@ const SHORT_WALK: i32 = 10_000;
 const FEW_MATCHES: i32 = 500;
 /// Documents a PostgreSQL tier walks in key order before it turns back to the index.
 const LONG_WALK: i32 = 50_000;
+/// Matches in a short walk (one document in 500) that make a tier dense enough for the next
+/// batch to walk on from where the walk ended.
+const DENSE_WALK: usize = 20;
 /// A batch reads this many times the matches expected to fill the page, so that one usually
 /// does: each batch matches the text again, which costs as much as reading thousands of keys.
 const BATCH_MARGIN: f64 = 1.2;
@@ -76,6 +79,10 @@ pub(super) fn page(
         }
         None => None,
     };
+    if screen.expected_share() == 0.0 {
+        // Nothing passes the filters: no need to read what the text matches.
+        return Ok((Vec::new(), None));
+    }
     let first = resume.as_ref().map_or(tiers[0], |(tier, _)| *tier);
     let mut found: Vec<(usize, Match)> = Vec::new();
     'tiers: for tier in tiers.into_iter().skip_while(|t| *t != first) {
@@ -199,9 +206,10 @@ struct PostgresTier<'a> {
 }
 
 impl PostgresTier<'_> {
-    /// A short walk first: a tier dense enough to match there is read on from the end of the
-    /// walk by the next batch, if the page needs one. A sparser tier is fetched from the index
-    /// when it holds few matches, else walked further, then looked up in the index past that.
+    /// A short walk first: a tier that matches densely there is read on from the walk's end
+    /// by the next batch, if the page needs one. A sparser tier is fetched from the index when
+    /// it holds few matches past the walk, else walked further, then looked up in the index
+    /// past that: scattered matches never make a page walk the whole directory.
     fn matches(
         &self,
         conn: &mut DbConnection,
@@ -215,34 +223,32 @@ impl PostgresTier<'_> {
         let Some(end) = self.window_end(conn, after, SHORT_WALK)? else {
             return Ok((matches, None));
         };
-        if !matches.is_empty() {
+        if matches.len() >= DENSE_WALK {
             return Ok((matches, Some(end)));
         }
+        let rest = (wanted - matches.len() as i64) as usize;
         if let Some(mut few) = self.few_matches(conn, &end)? {
             few.sort_unstable();
             if self.direction.descending {
                 few.reverse();
             }
-            let more = few.len() as i64 > wanted;
-            few.truncate(wanted as usize);
-            let read_on = few.last().filter(|_| more).map(|last| Value::Text(last.clone()));
-            let matches = few.into_iter().map(|id| Match {
+            let more = few.len() > rest;
+            matches.extend(few.into_iter().take(rest).map(|id| Match {
                 document_key: id.clone(),
                 organization_id: id,
-            });
-            return Ok((matches.collect(), read_on));
+            }));
+            let read_on = filled(&matches, wanted).filter(|_| more);
+            return Ok((matches, read_on));
         }
-        matches = self.walk(conn, Some(&end), LONG_WALK, wanted)?;
+        matches.extend(self.walk(conn, Some(&end), LONG_WALK, rest as i64)?);
         if let Some(full) = filled(&matches, wanted) {
             return Ok((matches, Some(full)));
         }
         let Some(end) = self.window_end(conn, Some(&end), LONG_WALK)? else {
             return Ok((matches, None));
         };
-        if !matches.is_empty() {
-            return Ok((matches, Some(end)));
-        }
-        let matches = self.past(conn, &end, wanted)?;
+        let rest = wanted - matches.len() as i64;
+        matches.extend(self.past(conn, &end, rest)?);
         let read_on = filled(&matches, wanted);
         Ok((matches, read_on))
     }
