@@ -65,6 +65,9 @@ const LOAD_PAGE: i64 = 5_000;
 /// matches is read in few, large pages.
 const TEXT_FIRST_PAGE: i64 = 10_000;
 const TEXT_PAGE: i64 = 100_000;
+/// Organizations passing a search's filters at most, for a page to ask which of them the text
+/// matches: fewer would be found only after reading many times as many of its matches.
+pub const FEW_PASSING: u64 = 1_000;
 /// Audit events read per query while catching up.
 const EVENT_PAGE: i64 = 5_000;
 /// Events before the last position at load time that are read again: on PostgreSQL a
@@ -188,6 +191,14 @@ impl FacetIndex {
         // match taking the lock again.
         let index = self.read_index();
         let passing = index.passing(filters);
+        if passing.len() <= FEW_PASSING {
+            let mut ids = Vec::new();
+            passing.visit(|ordinal| {
+                ids.extend(index.id_of(ordinal));
+                true
+            });
+            return read(conn, &Screen::Among(&ids));
+        }
         let share = passing.len() as f64 / index.len().max(1) as f64;
         let passes = |id: &str| index.ordinal_of(id).is_some_and(|o| passing.contains(o));
         read(

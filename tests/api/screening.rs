@@ -5,17 +5,19 @@
 use annuaire::db::DbConnection;
 use annuaire::db::search::{self, PageRequest, Position, Screen};
 use annuaire::domain::organization::Organization;
+use annuaire::domain::reference::Reference;
 use annuaire::domain::role::Role;
 use annuaire::domain::search::{ListQuery, Purpose};
 use annuaire::domain::visibility::Viewer;
 use annuaire::error::ApiError;
+use annuaire::facets::FEW_PASSING;
 
 use crate::backend_test;
 use crate::helpers::loaded_index;
 
 /// Searches with filters that keep from nearly all to none of the text's matches, in both
 /// directions and over several pages.
-const QUERIES: [(Role, &str, bool); 10] = [
+const QUERIES: [(Role, &str, bool); 11] = [
     (Role::Partner, "q=demo&limit=50", true),
     (
         Role::Partner,
@@ -42,6 +44,7 @@ const QUERIES: [(Role, &str, bool); 10] = [
     (Role::Curator, "q=conseil&status=draft", true),
     (Role::Curator, "q=atlantique&verified=true", true),
     (Role::Partner, "q=demo&kind=association", false),
+    (Role::Partner, "q=sahel&language=fr&order=asc&limit=9", true),
 ];
 
 backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
@@ -51,6 +54,7 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
     let url = app.db.url.clone();
     tokio::task::spawn_blocking(move || {
         let (mut conn, reference, index) = loaded_index(&url);
+        let mut sizes = Vec::new();
         for (role, text, found) in QUERIES {
             let viewer = Viewer::new(role);
             let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
@@ -64,12 +68,34 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
                 })
             });
             assert_eq!(database, memory, "{text}");
+            let passing = every_passing(&mut conn, text, &reference, viewer);
+            sizes.push(passing.len());
+            let listed = every_page(&mut conn, &query, |conn, page| {
+                search::list(conn, filters, page, &Screen::Among(&passing))
+            });
+            assert_eq!(database, listed, "{text}, among the firms passing");
             assert_eq!(!database.is_empty(), found, "{text}: {database:?}");
         }
+        // The index lists the firms passing when they are few, and tests matches otherwise.
+        assert!(sizes.iter().any(|&n| n as u64 <= FEW_PASSING), "{sizes:?}");
+        assert!(sizes.iter().any(|&n| n as u64 > FEW_PASSING), "{sizes:?}");
     })
     .await
     .unwrap();
 });
+
+/// The ids of every organization passing the filters of `text`, its text aside.
+fn every_passing(conn: &mut DbConnection, text: &str, reference: &Reference, viewer: Viewer) -> Vec<String> {
+    let filters: Vec<&str> = text
+        .split('&')
+        .filter(|p| !["q=", "order=", "limit="].iter().any(|name| p.starts_with(name)))
+        .chain(["limit=100"])
+        .collect();
+    let (query, _) = ListQuery::parse(&filters.join("&"), reference, viewer, Purpose::List).unwrap();
+    every_page(conn, &query, |conn, page| {
+        search::list(conn, &query.filters, page, &Screen::Database)
+    })
+}
 
 /// The ids of every page of `query`, in order.
 fn every_page(

@@ -183,6 +183,9 @@ pub enum Screen<'a> {
         /// The share of all organizations that pass.
         share: f64,
     },
+    /// The organizations that pass, when they are few: a page asks which of them the text
+    /// matches, rather than read matches until enough pass.
+    Among(&'a [String]),
 }
 
 impl Screen<'_> {
@@ -192,6 +195,8 @@ impl Screen<'_> {
         match self {
             Screen::Database => 1.0,
             Screen::Memory { share, .. } => *share,
+            Screen::Among([]) => 0.0,
+            Screen::Among(_) => 1.0,
         }
     }
 }
@@ -291,7 +296,7 @@ pub fn text_matches(
         .map(|key| text::document_key_value(backend, key))
         .transpose()?;
     let ascending = Direction { descending: false };
-    let sql = text::in_key_order(backend, &matching, ascending, after.as_ref(), limit);
+    let sql = text::in_key_order(backend, &matching, ascending, after.as_ref(), limit, None);
     let (mut read, mut last) = (0, None);
     sql.for_each(conn, |found: text::Match| {
         visit(&found.organization_id);

@@ -98,7 +98,8 @@ pub(super) fn page(
         };
         loop {
             let batch = yields.batch(limit + 1 - found.len() as i64);
-            let (matches, read_on) = tier_matches(conn, &condition, direction, after.as_ref(), batch)?;
+            let (matches, read_on) =
+                tier_matches(conn, &condition, direction, after.as_ref(), batch, screen)?;
             after = read_on;
             yields.read += matches.len() as i64;
             for passing in screened(conn, filters, screen, matches)? {
@@ -154,6 +155,7 @@ fn screened(
 ) -> Result<Vec<Match>, ApiError> {
     match screen {
         Screen::Memory { passes, .. } => matches.retain(|m| passes(&m.organization_id)),
+        Screen::Among(_) => {}
         Screen::Database if matches.is_empty() => {}
         Screen::Database => {
             let backend = conn.backend();
@@ -172,21 +174,27 @@ fn screened(
     Ok(matches)
 }
 
-/// Matches of a tier after `after`, in key order: up to `wanted`, and fewer when PostgreSQL
-/// reached the end of a window first. Also returns the key to read on from, or `None` when
-/// the tier holds no more.
+/// Matches of a tier after `after`, in key order (only those the screen lists, if it does): up
+/// to `wanted`, and fewer when PostgreSQL reached the end of a window first. Also returns the
+/// key to read on from, or `None` when the tier holds no more.
 fn tier_matches(
     conn: &mut DbConnection,
     condition: &TextMatch<'_>,
     direction: Direction,
     after: Option<&Value>,
     wanted: i64,
+    screen: &Screen<'_>,
 ) -> Result<(Vec<Match>, Option<Value>), ApiError> {
     let backend = conn.backend();
-    match backend {
-        Backend::Sqlite => {
+    let among = match screen {
+        Screen::Among(ids) => Some(*ids),
+        _ => None,
+    };
+    match (backend, among) {
+        (Backend::Postgres, None) => PostgresTier { condition, direction }.matches(conn, after, wanted),
+        _ => {
             let matches: Vec<Match> =
-                text::in_key_order(backend, condition, direction, after, wanted).load(conn)?;
+                text::in_key_order(backend, condition, direction, after, wanted, among).load(conn)?;
             let read_on = match matches.last() {
                 Some(last) if matches.len() as i64 == wanted => {
                     Some(text::document_key_value(backend, &last.document_key)?)
@@ -195,7 +203,6 @@ fn tier_matches(
             };
             Ok((matches, read_on))
         }
-        Backend::Postgres => PostgresTier { condition, direction }.matches(conn, after, wanted),
     }
 }
 

@@ -174,13 +174,14 @@ pub struct Match {
 }
 
 /// The organizations `condition` matches, as [`Match`]es: up to `limit`, after `after`, in
-/// key order.
+/// key order; only those `among` names, if given.
 pub fn in_key_order(
     backend: Backend,
     condition: &TextMatch<'_>,
     direction: Direction,
     after: Option<&Value>,
     limit: i64,
+    among: Option<&[String]>,
 ) -> Sql {
     let key = document_key(backend);
     let mut sql = Sql::new(&format!(
@@ -193,7 +194,23 @@ pub fn in_key_order(
         }
         Backend::Postgres => " FROM search_documents s WHERE 1 = 1",
     });
-    condition.push(&mut sql, backend);
+    match (among, backend) {
+        (None, _) => condition.push(&mut sql, backend),
+        // FTS5 looks each listed document up in the doclists instead of reading them whole.
+        (Some(ids), Backend::Sqlite) => {
+            condition.push(&mut sql, backend);
+            sql.push(
+                " AND search_fts.rowid IN (SELECT rowid FROM search_documents WHERE organization_id IN ",
+            )
+            .bind_list(ids)
+            .push(")");
+        }
+        // Each listed document is read and tested, rather than every match looked up in GIN.
+        (Some(ids), Backend::Postgres) => {
+            condition.push_row_test(&mut sql);
+            sql.push(" AND s.organization_id IN ").bind_list(ids);
+        }
+    }
     if let Some(after) = after {
         sql.push(&format!(" AND {key} {} ", direction.beyond()))
             .bind(after.clone());
