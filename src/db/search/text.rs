@@ -196,7 +196,8 @@ pub fn in_key_order(
     });
     match (among, backend) {
         (None, _) => condition.push(&mut sql, backend),
-        // FTS5 looks each listed document up in the doclists instead of reading them whole.
+        // Only the listed documents are joined and returned; FTS5 still walks the doclists of a
+        // word many firms hold (0.1 to 0.2 s for one in every name, at a million firms).
         (Some(ids), Backend::Sqlite) => {
             condition.push(&mut sql, backend);
             sql.push(
