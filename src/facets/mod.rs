@@ -174,9 +174,9 @@ impl FacetIndex {
         Ok(true)
     }
 
-    /// Runs `read` with a screen for `filters` (their text aside): one that tests ids in
-    /// memory, as of the latest committed change, or one that queries the database while the
-    /// index loads.
+    /// Runs `read` with a screen for `filters` (their text aside), as of the latest committed
+    /// change: the list of the organizations passing when they are few, else a test of ids in
+    /// memory; while the index loads, the database screens.
     pub fn screening<R>(
         &self,
         conn: &mut DbConnection,

@@ -60,18 +60,18 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
             let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
             let filters = &query.filters;
             let database = every_page(&mut conn, &query, |conn, page| {
-                search::list(conn, filters, page, &Screen::Database)
+                search::ranked(conn, filters, page, &Screen::Database)
             });
             let memory = every_page(&mut conn, &query, |conn, page| {
                 index.screening(conn, filters, |conn, screen| {
-                    search::list(conn, filters, page, screen)
+                    search::ranked(conn, filters, page, screen)
                 })
             });
             assert_eq!(database, memory, "{text}");
             let passing = every_passing(&mut conn, text, &reference, viewer);
             sizes.push(passing.len());
             let listed = every_page(&mut conn, &query, |conn, page| {
-                search::list(conn, filters, page, &Screen::Among(&passing))
+                search::ranked(conn, filters, page, &Screen::Among(&passing))
             });
             assert_eq!(database, listed, "{text}, among the firms passing");
             assert_eq!(!database.is_empty(), found, "{text}: {database:?}");
@@ -93,7 +93,7 @@ fn every_passing(conn: &mut DbConnection, text: &str, reference: &Reference, vie
         .collect();
     let (query, _) = ListQuery::parse(&filters.join("&"), reference, viewer, Purpose::List).unwrap();
     every_page(conn, &query, |conn, page| {
-        search::list(conn, &query.filters, page, &Screen::Database)
+        search::list(conn, &query.filters, page)
     })
 }
 

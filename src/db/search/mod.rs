@@ -202,24 +202,30 @@ impl Screen<'_> {
 }
 
 /// One page of organizations, and the position after its last row when more follow. A page
-/// by relevance holds its matches to the filters with `screen`.
+/// by relevance is screened in the database: see [`ranked`] for the other screens.
 pub fn list(
+    conn: &mut DbConnection,
+    filters: &Filters,
+    page: PageRequest<'_>,
+) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
+    if page.sort == SortKey::Relevance {
+        return ranked(conn, filters, page, &Screen::Database);
+    }
+    let (rows, next) = by_column(conn, filters, page)?;
+    Ok((organizations::hydrate(conn, rows)?, next))
+}
+
+/// One page by relevance whose matches `screen` holds to the other filters, and the position
+/// after its last row when more follow.
+pub fn ranked(
     conn: &mut DbConnection,
     filters: &Filters,
     page: PageRequest<'_>,
     screen: &Screen<'_>,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
-    match page.sort {
-        SortKey::Relevance => {
-            let (ids, next) = relevance::page(conn, filters, page, screen)?;
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            Ok((organizations::find_many(conn, &ids)?, next))
-        }
-        _ => {
-            let (rows, next) = by_column(conn, filters, page)?;
-            Ok((organizations::hydrate(conn, rows)?, next))
-        }
-    }
+    let (ids, next) = relevance::page(conn, filters, page, screen)?;
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    Ok((organizations::find_many(conn, &ids)?, next))
 }
 
 /// A page in the order of an organizations column, with the id as tie-break.

@@ -6,7 +6,7 @@ use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::guard::{Anyone, Auth};
-use crate::db::search::{self as query, PageRequest, Position, Screen};
+use crate::db::search::{self as query, PageRequest, Position};
 use crate::db::{self, Pool};
 use crate::domain::organization::Organization;
 use crate::domain::reference::Reference;
@@ -77,9 +77,9 @@ pub async fn list_organizations(
         };
         match sort {
             SortKey::Relevance => index.screening(conn, &filters, |conn, screen| {
-                query::list(conn, &filters, page, screen)
+                query::ranked(conn, &filters, page, screen)
             }),
-            _ => query::list(conn, &filters, page, &Screen::Database),
+            _ => query::list(conn, &filters, page),
         }
     })
     .await?;
@@ -260,7 +260,7 @@ pub async fn export_organizations(
                     after: after.as_ref(),
                     limit: EXPORT_BATCH,
                 };
-                query::list(conn, &filters, page, &Screen::Database)
+                query::list(conn, &filters, page)
             })
             .await;
             match fetched {
