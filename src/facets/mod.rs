@@ -191,7 +191,8 @@ impl FacetIndex {
         // match taking the lock again.
         let index = self.read_index();
         let passing = index.passing(filters);
-        if passing.len() <= FEW_PASSING {
+        let passing_count = passing.len();
+        if passing_count <= FEW_PASSING {
             let mut ids = Vec::new();
             passing.visit(|ordinal| {
                 ids.extend(index.id_of(ordinal));
@@ -199,7 +200,7 @@ impl FacetIndex {
             });
             return read(conn, &Screen::Among(&ids));
         }
-        let share = passing.len() as f64 / index.len().max(1) as f64;
+        let share = passing_count as f64 / index.len().max(1) as f64;
         let passes = |id: &str| index.ordinal_of(id).is_some_and(|o| passing.contains(o));
         read(
             conn,

@@ -195,14 +195,19 @@ fn tier_matches(
         _ => {
             let matches: Vec<Match> =
                 text::in_key_order(backend, condition, direction, after, wanted, among).load(conn)?;
-            let read_on = match matches.last() {
-                Some(last) if matches.len() as i64 == wanted => {
-                    Some(text::document_key_value(backend, &last.document_key)?)
-                }
-                _ => None,
-            };
+            let read_on = filled(backend, &matches, wanted)?;
             Ok((matches, read_on))
         }
+    }
+}
+
+/// The key of the last of `matches` when they are `wanted` many: where a next batch reads on.
+fn filled(backend: Backend, matches: &[Match], wanted: i64) -> Result<Option<Value>, ApiError> {
+    match matches.last() {
+        Some(last) if matches.len() as i64 == wanted => {
+            Ok(Some(text::document_key_value(backend, &last.document_key)?))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -224,7 +229,7 @@ impl PostgresTier<'_> {
         wanted: i64,
     ) -> Result<(Vec<Match>, Option<Value>), ApiError> {
         let mut matches = self.walk(conn, after, SHORT_WALK, wanted)?;
-        if let Some(full) = filled(&matches, wanted) {
+        if let Some(full) = filled(Backend::Postgres, &matches, wanted)? {
             return Ok((matches, Some(full)));
         }
         let Some(end) = self.window_end(conn, after, SHORT_WALK)? else {
@@ -244,11 +249,11 @@ impl PostgresTier<'_> {
                 document_key: id.clone(),
                 organization_id: id,
             }));
-            let read_on = filled(&matches, wanted).filter(|_| more);
+            let read_on = filled(Backend::Postgres, &matches, wanted)?.filter(|_| more);
             return Ok((matches, read_on));
         }
         matches.extend(self.walk(conn, Some(&end), LONG_WALK, rest as i64)?);
-        if let Some(full) = filled(&matches, wanted) {
+        if let Some(full) = filled(Backend::Postgres, &matches, wanted)? {
             return Ok((matches, Some(full)));
         }
         let Some(end) = self.window_end(conn, Some(&end), LONG_WALK)? else {
@@ -256,7 +261,7 @@ impl PostgresTier<'_> {
         };
         let rest = wanted - matches.len() as i64;
         matches.extend(self.past(conn, &end, rest)?);
-        let read_on = filled(&matches, wanted);
+        let read_on = filled(Backend::Postgres, &matches, wanted)?;
         Ok((matches, read_on))
     }
 
@@ -344,14 +349,6 @@ impl PostgresTier<'_> {
         ))
         .bind(Value::Int(wanted as i32));
     }
-}
-
-/// The key of the last of `matches` when they are `wanted` many: where a next batch reads on.
-fn filled(matches: &[Match], wanted: i64) -> Option<Value> {
-    matches
-        .last()
-        .filter(|_| matches.len() as i64 == wanted)
-        .map(|last| Value::Text(last.document_key.clone()))
 }
 
 /// The columns of a [`Match`] from a PostgreSQL source `s` of search documents.
