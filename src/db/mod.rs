@@ -102,7 +102,11 @@ where
     actix_web::web::block(move || {
         let _entered = span.enter();
         let mut conn = pool.get().map_err(ApiError::unavailable)?;
-        work(&mut conn)
+        let done = work(&mut conn);
+        if done.is_err() {
+            conn.doubt();
+        }
+        done
     })
     .await
     .map_err(ApiError::internal)?
@@ -141,7 +145,10 @@ pub async fn ping(pool: &Pool, timeout: Duration) -> Result<(), ApiError> {
     let check = actix_web::web::block(move || -> Result<(), ApiError> {
         let mut conn = pool.get_timeout(timeout).map_err(ApiError::unavailable)?;
         conn.batch_execute("SELECT count(*) FROM __diesel_schema_migrations")
-            .map_err(ApiError::unavailable)
+            .map_err(|failure| {
+                conn.doubt();
+                ApiError::unavailable(failure)
+            })
     });
     match tokio::time::timeout(timeout, check).await {
         Ok(Ok(result)) => result,
@@ -160,6 +167,10 @@ impl From<diesel::result::Error> for ApiError {
             diesel::result::Error::DatabaseError(_, info) if info.message().contains("statement timeout") => {
                 ApiError::unavailable(info.message())
             }
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection,
+                info,
+            ) => ApiError::unavailable(info.message()),
             other => ApiError::internal(other),
         }
     }
