@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{
     audit_events, capabilities, capability_languages, certifications, market_presences, organizations,
+    search_documents,
 };
+use super::{Backend, DbConnection};
 use crate::error::ApiError;
 use crate::facets::Facts;
 
@@ -104,6 +105,7 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
             certifications::valid_until,
         ))
         .load(conn)?;
+    let documents = documents(conn, &ids)?;
 
     let mut facts: Vec<Facts> = rows.into_iter().map(facts_of).collect();
     let at: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
@@ -131,7 +133,27 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
             facts[i].certificates.push((scheme, until));
         }
     }
+    for (id, rowid) in documents {
+        if let Some(i) = of(&id) {
+            facts[i].document = Some(rowid);
+        }
+    }
     Ok(facts)
+}
+
+/// The rowid of each organization's search document, on SQLite (none on PostgreSQL, whose
+/// document key is the organization id).
+fn documents(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<(String, i64)>, ApiError> {
+    if conn.backend() != Backend::Sqlite {
+        return Ok(Vec::new());
+    }
+    Ok(search_documents::table
+        .filter(search_documents::organization_id.eq_any(ids))
+        .select((
+            search_documents::organization_id,
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("search_documents.rowid"),
+        ))
+        .load(conn)?)
 }
 
 fn facts_of(row: OrganizationRow) -> Facts {
@@ -152,5 +174,6 @@ fn facts_of(row: OrganizationRow) -> Facts {
         certificates: Vec::new(),
         max_seats: None,
         max_fte: None,
+        document: None,
     }
 }

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::Facets;
 use super::bitset::Bitset;
+use super::documents::Documents;
 use super::ordinals::Ordinals;
 use super::postings::{Holders, Postings, later, ranked};
 use super::profiles::Profiles;
@@ -42,6 +43,8 @@ pub struct Facts {
     /// The largest capability, in seats and in full-time equivalents.
     pub max_seats: Option<i32>,
     pub max_fte: Option<i32>,
+    /// The rowid of its search document, on SQLite.
+    pub document: Option<i64>,
 }
 
 /// The columns filtered by bounds, per organization; [`ABSENT`] where a value is missing, which
@@ -90,6 +93,7 @@ pub struct Index {
     /// The top-level category of each taxonomy code, and whether the code is a service (level 2).
     taxonomy: HashMap<String, (String, bool)>,
     ordinals: Ordinals,
+    documents: Documents,
     numbers: Vec<Numbers>,
     status: Postings,
     kind: Postings,
@@ -150,6 +154,9 @@ impl Index {
         let (ordinal, known) = self.ordinal(&facts.id)?;
         if known {
             self.forget(ordinal);
+        }
+        if let Some(rowid) = facts.document {
+            self.documents.set(rowid, ordinal);
         }
         self.status.add(&facts.status, ordinal);
         self.kind.add(&facts.kind, ordinal);
@@ -366,6 +373,11 @@ impl Index {
         self.ordinals.get(key)
     }
 
+    /// The ordinal of the organization whose SQLite search document has `rowid`.
+    pub fn ordinal_of_document(&self, rowid: i64) -> Option<u32> {
+        self.documents.ordinal(rowid)
+    }
+
     /// The holders of a scheme's certificates that count under `f`: valid ones on the index's
     /// day, unless the filters take expired ones too.
     fn certified(&self, scheme: &str, f: &Filters) -> Option<&Bitset> {
@@ -488,6 +500,7 @@ mod tests {
                 .collect(),
             max_seats: None,
             max_fte: None,
+            document: Some(n as i64),
         }
     }
 

@@ -10,6 +10,7 @@
 //! against the other filters rather than probing its records in SQL.
 
 mod bitset;
+mod documents;
 mod index;
 mod matching;
 mod ordinals;
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::search::Screen;
+use crate::db::search::{Passing, Screen};
 use crate::db::{self, DbConnection, facet_facts, match_profiles};
 use crate::domain::matching::ranking::Ranking;
 use crate::domain::reference::Reference;
@@ -201,11 +202,14 @@ impl FacetIndex {
             return read(conn, &Screen::Among(&ids));
         }
         let share = passing_count as f64 / index.len().max(1) as f64;
-        let passes = |id: &str| index.ordinal_of(id).is_some_and(|o| passing.contains(o));
+        let passing = PassingIndex {
+            index: &index,
+            passing: &passing,
+        };
         read(
             conn,
             &Screen::Memory {
-                passes: &passes,
+                passing: &passing,
                 share,
             },
         )
@@ -351,6 +355,27 @@ fn in_pages<T>(
             Some(last) if rows.len() as i64 == LOAD_PAGE => after = Some(id(last).clone()),
             _ => return Ok(()),
         }
+    }
+}
+
+/// The organizations passing a search's filters, as the index knows them.
+struct PassingIndex<'a> {
+    index: &'a Index,
+    passing: &'a Bitset,
+}
+
+impl Passing for PassingIndex<'_> {
+    fn passes(&self, id: &str) -> bool {
+        self.index
+            .ordinal_of(id)
+            .is_some_and(|o| self.passing.contains(o))
+    }
+
+    fn document_passes(&self, rowid: i64) -> Option<String> {
+        let ordinal = self.index.ordinal_of_document(rowid)?;
+        self.passing
+            .contains(ordinal)
+            .then(|| self.index.id_of(ordinal))?
     }
 }
 

@@ -49,11 +49,14 @@ const QUERIES: [(Role, &str, bool); 11] = [
 
 backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
     let curator = app.token_for("curator").await;
-    crate::search::fixture(app, &curator).await;
     app.seed_synthetic(2500).await;
     let url = app.db.url.clone();
+    let (mut conn, reference, index) = tokio::task::spawn_blocking(move || loaded_index(&url))
+        .await
+        .unwrap();
+    // Written after the index loaded: the fixture's firms reach it as changes to catch up on.
+    crate::search::fixture(app, &curator).await;
     tokio::task::spawn_blocking(move || {
-        let (mut conn, reference, index) = loaded_index(&url);
         let mut sizes = Vec::new();
         for (role, text, found) in QUERIES {
             let viewer = Viewer::new(role);

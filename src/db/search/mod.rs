@@ -177,15 +177,23 @@ pub struct PageRequest<'a> {
 pub enum Screen<'a> {
     /// One query per batch of matches: while the facet index loads.
     Database,
-    /// A test of each match's id, against the organizations found passing in memory.
+    /// A test of each match against the organizations found passing in memory.
     Memory {
-        passes: &'a dyn Fn(&str) -> bool,
+        passing: &'a dyn Passing,
         /// The share of all organizations that pass.
         share: f64,
     },
     /// The organizations that pass, when they are few: a page asks which of them the text
     /// matches, rather than read matches until enough pass.
     Among(&'a [String]),
+}
+
+/// The organizations found passing a search's filters in memory.
+pub trait Passing {
+    /// Whether organization `id` passes.
+    fn passes(&self, id: &str) -> bool;
+    /// The id of the organization SQLite's search document `rowid` belongs to, if it passes.
+    fn document_passes(&self, rowid: i64) -> Option<String>;
 }
 
 impl Screen<'_> {

@@ -97,12 +97,19 @@ pub(super) fn page(
             passed: 0,
         };
         loop {
-            let batch = yields.batch(limit + 1 - found.len() as i64);
-            let (matches, read_on) =
-                tier_matches(conn, &condition, direction, after.as_ref(), batch, screen)?;
-            after = read_on;
-            yields.read += matches.len() as i64;
-            for passing in screened(conn, filters, screen, matches)? {
+            let wanted = yields.batch(limit + 1 - found.len() as i64);
+            let batch = Batch::read(
+                conn,
+                filters,
+                &condition,
+                direction,
+                after.as_ref(),
+                wanted,
+                screen,
+            )?;
+            after = batch.read_on;
+            yields.read += batch.read as i64;
+            for passing in batch.passed {
                 yields.passed += 1;
                 found.push((tier, passing));
                 if found.len() as i64 > limit {
@@ -146,6 +153,59 @@ impl Yield {
     }
 }
 
+/// A batch of one tier's matches.
+struct Batch {
+    /// How many matches were read.
+    read: usize,
+    /// Those that pass the filters, in the order read.
+    passed: Vec<Match>,
+    /// The key to read on from, or `None` when the tier holds no more.
+    read_on: Option<Value>,
+}
+
+impl Batch {
+    /// Up to `wanted` matches of a tier after `after`, screened.
+    fn read(
+        conn: &mut DbConnection,
+        filters: &Filters,
+        condition: &TextMatch<'_>,
+        direction: Direction,
+        after: Option<&Value>,
+        wanted: i64,
+        screen: &Screen<'_>,
+    ) -> Result<Batch, ApiError> {
+        if let (Backend::Sqlite, Screen::Memory { passing, .. }) = (conn.backend(), screen) {
+            // Documents tested by rowid: no organization id read for the matches that fail.
+            let documents: Vec<text::Document> =
+                text::sqlite_documents_in_key_order(condition, direction, after, wanted).load(conn)?;
+            let read_on = match documents.last() {
+                Some(last) if documents.len() as i64 == wanted => Some(Value::BigInt(last.rowid)),
+                _ => None,
+            };
+            let passed = documents
+                .iter()
+                .filter_map(|d| {
+                    Some(Match {
+                        organization_id: passing.document_passes(d.rowid)?,
+                        document_key: d.rowid.to_string(),
+                    })
+                })
+                .collect();
+            return Ok(Batch {
+                read: documents.len(),
+                passed,
+                read_on,
+            });
+        }
+        let (matches, read_on) = tier_matches(conn, condition, direction, after, wanted, screen)?;
+        Ok(Batch {
+            read: matches.len(),
+            passed: screened(conn, filters, screen, matches)?,
+            read_on,
+        })
+    }
+}
+
 /// The matches that pass the filters, in the order read.
 fn screened(
     conn: &mut DbConnection,
@@ -154,7 +214,7 @@ fn screened(
     mut matches: Vec<Match>,
 ) -> Result<Vec<Match>, ApiError> {
     match screen {
-        Screen::Memory { passes, .. } => matches.retain(|m| passes(&m.organization_id)),
+        Screen::Memory { passing, .. } => matches.retain(|m| passing.passes(&m.organization_id)),
         Screen::Among(_) => {}
         Screen::Database if matches.is_empty() => {}
         Screen::Database => {

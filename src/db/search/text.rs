@@ -8,7 +8,7 @@
 //! thousand firms share costs what a rare one does.
 
 use diesel::QueryableByName;
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 
 use super::super::Backend;
 use super::super::sql::Value;
@@ -212,13 +212,39 @@ pub fn in_key_order(
             sql.push(" AND s.organization_id IN ").bind_list(ids);
         }
     }
+    after_in_key_order(&mut sql, key, direction, after, limit);
+    sql
+}
+
+/// The rowid of a SQLite search document.
+#[derive(QueryableByName)]
+pub struct Document {
+    #[diesel(sql_type = BigInt)]
+    pub rowid: i64,
+}
+
+/// The SQLite search documents `condition` matches, as [`Document`]s: up to `limit`, after
+/// `after`, in key order. FTS5 answers from its index alone.
+pub fn sqlite_documents_in_key_order(
+    condition: &TextMatch<'_>,
+    direction: Direction,
+    after: Option<&Value>,
+    limit: i64,
+) -> Sql {
+    let mut sql = Sql::new("SELECT search_fts.rowid AS rowid FROM search_fts WHERE 1 = 1");
+    condition.push(&mut sql, Backend::Sqlite);
+    after_in_key_order(&mut sql, document_key(Backend::Sqlite), direction, after, limit);
+    sql
+}
+
+/// ` AND` the documents after `after`, then the order of `key` and the limit.
+fn after_in_key_order(sql: &mut Sql, key: &str, direction: Direction, after: Option<&Value>, limit: i64) {
     if let Some(after) = after {
         sql.push(&format!(" AND {key} {} ", direction.beyond()))
             .bind(after.clone());
     }
     sql.push(&format!(" ORDER BY {key} {} LIMIT ", direction.order()))
         .bind(Value::Int(limit as i32));
-    sql
 }
 
 /// A document's place within its tier, in an order each backend reads from an index: the FTS5
