@@ -122,12 +122,15 @@ fn seed(settings: &Settings, demo: bool, synthetic: Option<u64>) -> anyhow::Resu
 
 /// SQLite counts every allocation of every connection under one process-wide mutex, for
 /// statistics this server never reads: with sixteen connections on two cores, waking each other
-/// over it took a tenth of the CPU of a search at a million firms (BENCHMARKS.md).
+/// over it took a tenth of the CPU of a search at a million firms (BENCHMARKS.md). And it locks
+/// a connection's own mutex around every call, which the pool makes needless: a connection
+/// serves one thread at a time (diesel's connections are not `Sync`).
 fn sqlite_without_memory_statistics() {
     // SAFETY: sqlite3_config may only run before SQLite initializes, which it does when the
-    // first connection opens, later; no other thread is started yet. The option takes an int.
+    // first connection opens, later; no other thread is started yet. MEMSTATUS takes an int.
     unsafe {
         libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as libc::c_int);
+        libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD);
     }
 }
 
