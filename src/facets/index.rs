@@ -373,6 +373,29 @@ impl Index {
         self.ordinals.get(key)
     }
 
+    /// Up to `limit` ids of organizations in `among`, beyond `after` in id order (downwards when
+    /// `descending`); `None` when `after` is no id.
+    pub fn ids_in_order(
+        &self,
+        among: &Bitset,
+        after: Option<&str>,
+        descending: bool,
+        limit: usize,
+    ) -> Option<Vec<String>> {
+        let after = match after {
+            Some(id) => Some(uuid::Uuid::parse_str(id).ok()?.as_u128()),
+            None => None,
+        };
+        let ids = self
+            .ordinals
+            .in_order(after, descending, limit, |ordinal| among.contains(ordinal));
+        Some(
+            ids.into_iter()
+                .map(|id| uuid::Uuid::from_u128(id).hyphenated().to_string())
+                .collect(),
+        )
+    }
+
     /// The ordinal of the organization whose SQLite search document has `rowid`.
     pub fn ordinal_of_document(&self, rowid: i64) -> Option<u32> {
         self.documents.ordinal(rowid)

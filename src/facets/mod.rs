@@ -377,6 +377,10 @@ impl Passing for PassingIndex<'_> {
             .contains(ordinal)
             .then(|| self.index.id_of(ordinal))?
     }
+
+    fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>> {
+        self.index.ids_in_order(self.passing, after, descending, limit)
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,55 @@ impl Ordinals {
         next
     }
 
+    /// Up to `limit` ids whose ordinal `keep` accepts, beyond `after` in id order (downwards
+    /// when `descending`), in that order.
+    pub fn in_order(
+        &self,
+        after: Option<u128>,
+        descending: bool,
+        limit: usize,
+        keep: impl Fn(u32) -> bool,
+    ) -> Vec<u128> {
+        let start = match after.map(|a| self.sorted.binary_search(&a)) {
+            None if descending => self.sorted.len(),
+            None => 0,
+            Some(Ok(at)) if !descending => at + 1,
+            Some(Ok(at) | Err(at)) => at,
+        };
+        let kept = |&at: &usize| keep(at as u32);
+        let mut found: Vec<u128> = if descending {
+            (0..start)
+                .rev()
+                .filter(kept)
+                .take(limit)
+                .map(|at| self.sorted[at])
+                .collect()
+        } else {
+            (start..self.sorted.len())
+                .filter(kept)
+                .take(limit)
+                .map(|at| self.sorted[at])
+                .collect()
+        };
+        let beyond = |id: u128| after.is_none_or(|a| if descending { id < a } else { id > a });
+        let first_later = self.sorted.len();
+        let later = self
+            .later
+            .iter()
+            .enumerate()
+            .filter(|&(at, &id)| beyond(id) && keep((first_later + at) as u32));
+        let before = found.len();
+        found.extend(later.map(|(_, &id)| id));
+        if found.len() > before {
+            found.sort_unstable();
+            if descending {
+                found.reverse();
+            }
+            found.truncate(limit);
+        }
+        found
+    }
+
     /// The id holding `ordinal`.
     pub fn id_of(&self, ordinal: u32) -> Option<u128> {
         let ordinal = ordinal as usize;
@@ -67,6 +116,16 @@ mod tests {
         assert_eq!(
             [0, 1, 2, 3, 4].map(|ordinal| ordinals.id_of(ordinal)),
             [Some(10), Some(20), Some(5), Some(30), None]
+        );
+        let every = |_| true;
+        assert_eq!(ordinals.in_order(None, false, 10, every), [5, 10, 20, 30]);
+        assert_eq!(ordinals.in_order(Some(10), false, 2, every), [20, 30]);
+        assert_eq!(ordinals.in_order(Some(20), true, 10, every), [10, 5]);
+        assert_eq!(ordinals.in_order(Some(25), true, 1, every), [20]);
+        assert_eq!(ordinals.in_order(None, true, 10, |o| o != 1), [30, 10, 5]);
+        assert_eq!(
+            ordinals.in_order(Some(7), false, 10, |o| o == 2),
+            Vec::<u128>::new()
         );
     }
 }

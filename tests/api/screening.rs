@@ -2,8 +2,10 @@
 //! against the facet index in memory (once it has loaded) or in the database (while it
 //! loads). Both must give the same pages.
 
-use annuaire::db::DbConnection;
-use annuaire::db::search::{self, PageRequest, Position, Screen};
+use std::collections::HashMap;
+
+use annuaire::db::search::{self, PageRequest, Passing, Position, Screen};
+use annuaire::db::{Backend, DbConnection};
 use annuaire::domain::organization::Organization;
 use annuaire::domain::reference::Reference;
 use annuaire::domain::role::Role;
@@ -11,6 +13,8 @@ use annuaire::domain::search::{ListQuery, Purpose};
 use annuaire::domain::visibility::Viewer;
 use annuaire::error::ApiError;
 use annuaire::facets::FEW_PASSING;
+use diesel::sql_types::{BigInt, Text};
+use diesel::{QueryableByName, RunQueryDsl};
 
 use crate::backend_test;
 use crate::helpers::loaded_index;
@@ -77,6 +81,21 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
                 search::ranked(conn, filters, page, &Screen::Among(&passing))
             });
             assert_eq!(database, listed, "{text}, among the firms passing");
+            let listed = Listed::new(&mut conn, passing);
+            // A small share has PostgreSQL probe the passing firms; a large one, walk the text.
+            for share in [0.01, 0.5] {
+                let screen = Screen::Memory {
+                    passing: &listed,
+                    share,
+                };
+                let screened = every_page(&mut conn, &query, |conn, page| {
+                    search::ranked(conn, filters, page, &screen)
+                });
+                assert_eq!(
+                    database, screened,
+                    "{text}, screened against a list, share {share}"
+                );
+            }
             assert_eq!(!database.is_empty(), found, "{text}: {database:?}");
         }
         // The index lists the firms passing when they are few, and tests matches otherwise.
@@ -86,6 +105,70 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
     .await
     .unwrap();
 });
+
+/// The firms passing a search's filters, from a list: a reference for what the facet index
+/// knows of them.
+struct Listed {
+    /// In id order, PostgreSQL's document key.
+    ids: Vec<String>,
+    /// SQLite's search documents of those firms, by rowid.
+    documents: HashMap<i64, String>,
+}
+
+#[derive(QueryableByName)]
+struct Document {
+    #[diesel(sql_type = BigInt)]
+    rowid: i64,
+    #[diesel(sql_type = Text)]
+    organization_id: String,
+}
+
+impl Listed {
+    fn new(conn: &mut DbConnection, mut ids: Vec<String>) -> Self {
+        ids.sort();
+        let documents = match conn.backend() {
+            Backend::Sqlite => diesel::sql_query("SELECT rowid, organization_id FROM search_documents")
+                .load::<Document>(conn)
+                .unwrap()
+                .into_iter()
+                .filter(|d| ids.binary_search(&d.organization_id).is_ok())
+                .map(|d| (d.rowid, d.organization_id))
+                .collect(),
+            Backend::Postgres => HashMap::new(),
+        };
+        Listed { ids, documents }
+    }
+}
+
+impl Passing for Listed {
+    fn passes(&self, id: &str) -> bool {
+        self.ids
+            .binary_search_by(|listed| listed.as_str().cmp(id))
+            .is_ok()
+    }
+
+    fn document_passes(&self, rowid: i64) -> Option<String> {
+        self.documents.get(&rowid).cloned()
+    }
+
+    fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>> {
+        let beyond = |id: &&String| {
+            after.is_none_or(|a| {
+                if descending {
+                    id.as_str() < a
+                } else {
+                    id.as_str() > a
+                }
+            })
+        };
+        let ids = self.ids.iter().filter(beyond).cloned();
+        Some(if descending {
+            ids.rev().take(limit).collect()
+        } else {
+            ids.take(limit).collect()
+        })
+    }
+}
 
 /// The ids of every organization passing the filters of `text`, its text aside.
 fn every_passing(conn: &mut DbConnection, text: &str, reference: &Reference, viewer: Viewer) -> Vec<String> {

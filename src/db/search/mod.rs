@@ -194,6 +194,9 @@ pub trait Passing {
     fn passes(&self, id: &str) -> bool;
     /// The id of the organization SQLite's search document `rowid` belongs to, if it passes.
     fn document_passes(&self, rowid: i64) -> Option<String>;
+    /// Up to `limit` ids of organizations that pass, beyond `after` in id order (downwards when
+    /// `descending`): PostgreSQL's document key. `None` when `after` is no id.
+    fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>>;
 }
 
 impl Screen<'_> {

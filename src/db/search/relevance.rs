@@ -17,7 +17,7 @@ use diesel::sql_types::Text;
 use super::super::sql::{Sql, Value};
 use super::super::{Backend, DbConnection};
 use super::text::{self, Direction, Match, TextMatch};
-use super::{PageRequest, Position, Screen, conditions};
+use super::{PageRequest, Passing, Position, Screen, conditions};
 use crate::domain::search::Filters;
 use crate::error::ApiError;
 
@@ -37,6 +37,22 @@ const BATCH_MARGIN: f64 = 1.2;
 /// After a batch where no match passed, the next reads this many times more.
 const BATCH_GROWTH: i64 = 8;
 const LARGEST_BATCH: i64 = 8_192;
+
+/// A PostgreSQL tier probes the firms passing the filters, in key order, for the text rather
+/// than walk the text's matches for those passing, when at most this share of firms pass.
+const PROBE_SHARE: f64 = 0.25;
+/// The share of probed firms the text is expected to match before any is probed.
+const PROBE_DENSITY: f64 = 0.25;
+/// Firms a tier probes before it turns to the walk and the index instead, also as soon as a
+/// batch of probes finds none: enough to fill a page when one probed firm in twenty matches; a
+/// sparser text is found sooner from its matches (a probe costs what reading two or three
+/// matches in key order does).
+const PROBE_BUDGET: usize = 500;
+
+/// Whether a page's tiers start by probing the firms that pass (see [`PROBE_SHARE`]).
+fn probes_passing(backend: Backend, screen: &Screen<'_>) -> bool {
+    matches!((backend, screen), (Backend::Postgres, Screen::Memory { share, .. }) if *share <= PROBE_SHARE)
+}
 
 #[derive(QueryableByName)]
 struct DocumentId {
@@ -91,24 +107,41 @@ pub(super) fn page(
             .as_ref()
             .filter(|(t, _)| *t == tier)
             .map(|(_, key)| key.clone());
-        let mut yields = Yield {
-            expected: screen.expected_share(),
-            read: 0,
-            passed: 0,
-        };
+        let mut probing = probes_passing(backend, screen);
+        let mut yields = Yield::expecting(if probing {
+            PROBE_DENSITY
+        } else {
+            screen.expected_share()
+        });
+        let mut probed = 0;
         loop {
             let wanted = yields.batch(limit + 1 - found.len() as i64);
-            let batch = Batch::read(
-                conn,
-                filters,
-                &condition,
-                direction,
-                after.as_ref(),
-                wanted,
-                screen,
-            )?;
+            let batch = match screen {
+                Screen::Memory { passing, .. } if probing => {
+                    let wanted = wanted.min((PROBE_BUDGET - probed) as i64);
+                    Batch::probe(conn, &condition, direction, after.as_ref(), wanted, *passing)?
+                }
+                _ => Batch::read(
+                    conn,
+                    filters,
+                    &condition,
+                    direction,
+                    after.as_ref(),
+                    wanted,
+                    screen,
+                )?,
+            };
             after = batch.read_on;
             yields.read += batch.read as i64;
+            if probing {
+                probed += batch.read;
+                if probed >= PROBE_BUDGET || batch.passed.is_empty() {
+                    // A text this sparse among the passing firms is left to the walk and the
+                    // index, which find rare matches without probing every passing firm.
+                    probing = false;
+                    yields = Yield::expecting(screen.expected_share());
+                }
+            }
             for passing in batch.passed {
                 yields.passed += 1;
                 found.push((tier, passing));
@@ -142,6 +175,14 @@ struct Yield {
 }
 
 impl Yield {
+    fn expecting(expected: f64) -> Self {
+        Yield {
+            expected,
+            read: 0,
+            passed: 0,
+        }
+    }
+
     /// The matches to read next for `wanted` more to pass.
     fn batch(&self, wanted: i64) -> i64 {
         let batch = match (self.read, self.passed) {
@@ -201,6 +242,40 @@ impl Batch {
         Ok(Batch {
             read: matches.len(),
             passed: screened(conn, filters, screen, matches)?,
+            read_on,
+        })
+    }
+
+    /// Up to `wanted` of the organizations passing the filters, beyond `after` in PostgreSQL's
+    /// key order, and those of them the tier's text matches: each one read by its key.
+    fn probe(
+        conn: &mut DbConnection,
+        condition: &TextMatch<'_>,
+        direction: Direction,
+        after: Option<&Value>,
+        wanted: i64,
+        passing: &dyn Passing,
+    ) -> Result<Batch, ApiError> {
+        let after = match after {
+            Some(Value::Text(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let ids = passing
+            .ids_in_order(after, direction.descending, wanted as usize)
+            .ok_or_else(|| ApiError::BadRequest("parameter `cursor`: not issued by this service".into()))?;
+        let read_on = match ids.last() {
+            Some(last) if ids.len() as i64 == wanted => Some(Value::Text(last.clone())),
+            _ => None,
+        };
+        let passed = if ids.is_empty() {
+            Vec::new()
+        } else {
+            text::in_key_order(Backend::Postgres, condition, direction, None, wanted, Some(&ids))
+                .load(conn)?
+        };
+        Ok(Batch {
+            read: ids.len(),
+            passed,
             read_on,
         })
     }
