@@ -92,7 +92,7 @@ pub async fn changes(
             latest.insert(organization, (*position, action));
         }
         let ids: Vec<&str> = latest.keys().copied().collect();
-        let current: HashMap<String, Organization> = organizations::find_many(conn, &ids)?
+        let mut current: HashMap<String, Organization> = organizations::find_many(conn, &ids)?
             .into_iter()
             .map(|o| (o.id.clone(), o))
             .collect();
@@ -106,10 +106,13 @@ pub async fn changes(
         } else {
             audit::ever_published(conn, &hidden)?
         };
-        let mut items: Vec<Change> = latest
+        // In position order before the records join them: a change with its record is large to move.
+        let mut in_order: Vec<(&str, (i64, &str))> = latest.into_iter().collect();
+        in_order.sort_unstable_by_key(|(_, (position, _))| *position);
+        let items: Vec<Change> = in_order
             .into_iter()
             .filter_map(|(id, (position, action))| {
-                let organization = current.get(id).filter(|o| viewer.sees(o.status)).cloned();
+                let organization = current.remove(id).filter(|o| viewer.sees(o.status));
                 let tombstone = organization.is_none();
                 // A record the caller never saw is not news to them, not even as a tombstone.
                 if tombstone && !viewer.sees_internal() && !once_seen.iter().any(|seen| seen == id) {
@@ -124,7 +127,6 @@ pub async fn changes(
                 })
             })
             .collect();
-        items.sort_by_key(|c| c.position);
         Ok(Changes {
             items,
             next_after,
