@@ -12,6 +12,7 @@
 # BENCH_ONLY=directory or BENCH_ONLY=matching runs one group of scenarios. Matching scenarios
 # (a broad, a narrow and a scored buyer need, top 50) run at 10 connections, as the agency's
 # desk would.
+# BENCH_POOL_SIZE sets the server's database connections (default three per core).
 # BENCH_REUSE=DIR keeps the SQLite files in DIR and the PostgreSQL databases, and seeds a size
 # only when its database is not there yet: a million firms take a quarter of an hour to seed.
 set -euo pipefail
@@ -22,6 +23,9 @@ read -r -a SIZES <<< "${SIZES[*]}"
 BACKENDS=(${BENCH_BACKENDS:-sqlite postgres})
 SECONDS_PER_SCENARIO=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
+# Three database connections per core: more only queue for the cores, and PostgreSQL's
+# backends then take turns so that the slowest requests wait (p99 250-350 ms at 16, 40 at 6).
+POOL_SIZE=${BENCH_POOL_SIZE:-$((3 * $(nproc)))}
 PG_ADMIN_URL=${BENCH_POSTGRES_URL:-postgres://root@127.0.0.1:5432/postgres}
 PORT=${BENCH_PORT:-18555}
 WORK=$(mktemp -d)
@@ -66,7 +70,7 @@ scenario() { # name path [connections] [lua script]
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr); $($BIN --version)"
-echo "wrk: $CONNECTIONS connections, 2 threads, ${SECONDS_PER_SCENARIO} s per scenario"
+echo "wrk: $CONNECTIONS connections, 2 threads, ${SECONDS_PER_SCENARIO} s per scenario; $POOL_SIZE database connections"
 echo
 printf '| %-8s | %9s | %-22s | %9s | %8s | %8s | %6s |\n' backend orgs scenario "req/s" p50 p99 non2xx
 echo "|----------|-----------|------------------------|-----------|----------|----------|--------|"
@@ -75,7 +79,7 @@ for BACKEND in "${BACKENDS[@]}"; do
     database_url "$BACKEND" "$SIZE"
     export ANNUAIRE_DATABASE_URL="$URL" ANNUAIRE_DEMO_DATA=never ANNUAIRE_LOG=warn \
       ANNUAIRE_ADMIN_PASSWORD="$PASSWORD" ANNUAIRE_BIND="127.0.0.1:$PORT" ANNUAIRE_ACCESS_TOKEN_TTL=86400 \
-      ANNUAIRE_POOL_SIZE=16
+      ANNUAIRE_POOL_SIZE="$POOL_SIZE"
     SEEDED="reused"
     if [ "$FRESH" = 1 ]; then
       SEEDED="seeded in $( { /usr/bin/time -f '%e' "$BIN" seed --synthetic "$SIZE" >/dev/null; } 2>&1 | tail -1) s"
