@@ -16,6 +16,7 @@ use crate::domain::vocab::Status;
 use crate::error::ApiError;
 use crate::facets::Facets;
 
+mod postgres_tier;
 mod relevance;
 mod text;
 
@@ -195,7 +196,8 @@ pub trait Passing {
     /// The id of the organization SQLite's search document `rowid` belongs to, if it passes.
     fn document_passes(&self, rowid: i64) -> Option<String>;
     /// Up to `limit` ids of organizations that pass, beyond `after` in id order (downwards when
-    /// `descending`): PostgreSQL's document key. `None` when `after` is no id.
+    /// `descending`): PostgreSQL's document key, whose text sorts as the ids do (lower-case hex,
+    /// hyphens in the same places). `None` when `after` is no id.
     fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>>;
 }
 

@@ -2,35 +2,19 @@
 //! their document key a batch at a time and screened against the other filters (see
 //! [`Screen`]), until the page is full.
 //!
-//! SQLite's FTS5 yields a tier's matches in that order itself. PostgreSQL's GIN index yields
-//! them in no order, and its planner cannot tell how dense a tier is once weights apply, so a
-//! tier there takes bounded steps instead: a tier with few matches is fetched whole from the
-//! index and sorted; a larger one is walked in key order over a window of documents, where
-//! dense matches fill a batch early; past the window, the index again. A word no firm has, or
-//! words no name holds together, never walks the whole directory.
+//! SQLite's FTS5 yields a tier's matches in that order itself; a PostgreSQL tier takes bounded
+//! steps instead (see `postgres_tier`).
 
 use std::collections::HashSet;
 
-use diesel::prelude::*;
-use diesel::sql_types::Text;
-
 use super::super::sql::{Sql, Value};
 use super::super::{Backend, DbConnection};
-use super::text::{self, Direction, Match, TextMatch};
+use super::postgres_tier::PostgresTier;
+use super::text::{self, Direction, Match, OrganizationId, TextMatch};
 use super::{PageRequest, Passing, Position, Screen, conditions};
 use crate::domain::search::Filters;
 use crate::error::ApiError;
 
-/// Documents a PostgreSQL tier walks in key order before it asks the index how many match: a
-/// batch fills here when one document in 500 matches.
-const SHORT_WALK: i32 = 10_000;
-/// Below this many matches, a PostgreSQL tier is fetched whole from the index and sorted.
-const FEW_MATCHES: i32 = 500;
-/// Documents a PostgreSQL tier walks in key order before it turns back to the index.
-const LONG_WALK: i32 = 50_000;
-/// Matches in a short walk (one document in 500) that make a tier dense enough for the next
-/// batch to walk on from where the walk ended.
-const DENSE_WALK: usize = 20;
 /// A batch reads this many times the matches expected to fill the page, so that one usually
 /// does: each batch matches the text again, which costs as much as reading thousands of keys.
 const BATCH_MARGIN: f64 = 1.2;
@@ -52,12 +36,6 @@ const PROBE_BUDGET: usize = 500;
 /// Whether a page's tiers start by probing the firms that pass (see [`PROBE_SHARE`]).
 fn probes_passing(backend: Backend, screen: &Screen<'_>) -> bool {
     matches!((backend, screen), (Backend::Postgres, Screen::Memory { share, .. }) if *share <= PROBE_SHARE)
-}
-
-#[derive(QueryableByName)]
-struct DocumentId {
-    #[diesel(sql_type = Text)]
-    organization_id: String,
 }
 
 /// The ids of one page by relevance, best tier first when descending, from the cursor's tier
@@ -102,7 +80,10 @@ pub(super) fn page(
     let first = resume.as_ref().map_or(tiers[0], |(tier, _)| *tier);
     let mut found: Vec<(usize, Match)> = Vec::new();
     'tiers: for tier in tiers.into_iter().skip_while(|t| *t != first) {
-        let condition = TextMatch::tier(&filters.terms, tier);
+        let reading = Tier {
+            condition: TextMatch::tier(&filters.terms, tier),
+            direction,
+        };
         let mut after = resume
             .as_ref()
             .filter(|(t, _)| *t == tier)
@@ -119,17 +100,9 @@ pub(super) fn page(
             let batch = match screen {
                 Screen::Memory { passing, .. } if probing => {
                     let wanted = wanted.min((PROBE_BUDGET - probed) as i64);
-                    Batch::probe(conn, &condition, direction, after.as_ref(), wanted, *passing)?
+                    reading.probe(conn, after.as_ref(), wanted, *passing)?
                 }
-                _ => Batch::read(
-                    conn,
-                    filters,
-                    &condition,
-                    direction,
-                    after.as_ref(),
-                    wanted,
-                    screen,
-                )?,
+                _ => reading.batch(conn, filters, after.as_ref(), wanted, screen)?,
             };
             after = batch.read_on;
             yields.read += batch.read as i64;
@@ -204,21 +177,27 @@ struct Batch {
     read_on: Option<Value>,
 }
 
-impl Batch {
-    /// Up to `wanted` matches of a tier after `after`, screened.
-    fn read(
+/// One tier of a page, read in the page's direction.
+struct Tier<'a> {
+    condition: TextMatch<'a>,
+    direction: Direction,
+}
+
+impl Tier<'_> {
+    /// Up to `wanted` matches after `after`, screened.
+    fn batch(
+        &self,
         conn: &mut DbConnection,
         filters: &Filters,
-        condition: &TextMatch<'_>,
-        direction: Direction,
         after: Option<&Value>,
         wanted: i64,
         screen: &Screen<'_>,
     ) -> Result<Batch, ApiError> {
+        let Tier { condition, direction } = self;
         if let (Backend::Sqlite, Screen::Memory { passing, .. }) = (conn.backend(), screen) {
             // Documents tested by rowid: no organization id read for the matches that fail.
             let documents: Vec<text::Document> =
-                text::sqlite_documents_in_key_order(condition, direction, after, wanted).load(conn)?;
+                text::sqlite_documents_in_key_order(condition, *direction, after, wanted).load(conn)?;
             let read_on = match documents.last() {
                 Some(last) if documents.len() as i64 == wanted => Some(Value::BigInt(last.rowid)),
                 _ => None,
@@ -238,7 +217,7 @@ impl Batch {
                 read_on,
             });
         }
-        let (matches, read_on) = tier_matches(conn, condition, direction, after, wanted, screen)?;
+        let (matches, read_on) = self.matches(conn, after, wanted, screen)?;
         Ok(Batch {
             read: matches.len(),
             passed: screened(conn, filters, screen, matches)?,
@@ -249,13 +228,13 @@ impl Batch {
     /// Up to `wanted` of the organizations passing the filters, beyond `after` in PostgreSQL's
     /// key order, and those of them the tier's text matches: each one read by its key.
     fn probe(
+        &self,
         conn: &mut DbConnection,
-        condition: &TextMatch<'_>,
-        direction: Direction,
         after: Option<&Value>,
         wanted: i64,
         passing: &dyn Passing,
     ) -> Result<Batch, ApiError> {
+        let Tier { condition, direction } = self;
         let after = match after {
             Some(Value::Text(id)) => Some(id.as_str()),
             _ => None,
@@ -270,7 +249,7 @@ impl Batch {
         let passed = if ids.is_empty() {
             Vec::new()
         } else {
-            text::in_key_order(Backend::Postgres, condition, direction, None, wanted, Some(&ids))
+            text::in_key_order(Backend::Postgres, condition, *direction, None, wanted, Some(&ids))
                 .load(conn)?
         };
         Ok(Batch {
@@ -278,6 +257,34 @@ impl Batch {
             passed,
             read_on,
         })
+    }
+
+    /// Matches after `after`, in key order (only those the screen lists, if it does): up to
+    /// `wanted`, and fewer when PostgreSQL reached the end of a window first. Also returns the
+    /// key to read on from, or `None` when the tier holds no more.
+    fn matches(
+        &self,
+        conn: &mut DbConnection,
+        after: Option<&Value>,
+        wanted: i64,
+        screen: &Screen<'_>,
+    ) -> Result<(Vec<Match>, Option<Value>), ApiError> {
+        let Tier { condition, direction } = self;
+        let direction = *direction;
+        let backend = conn.backend();
+        let among = match screen {
+            Screen::Among(ids) => Some(*ids),
+            _ => None,
+        };
+        match (backend, among) {
+            (Backend::Postgres, None) => PostgresTier { condition, direction }.matches(conn, after, wanted),
+            _ => {
+                let matches: Vec<Match> =
+                    text::in_key_order(backend, condition, direction, after, wanted, among).load(conn)?;
+                let read_on = filled(backend, &matches, wanted)?;
+                Ok((matches, read_on))
+            }
+        }
     }
 }
 
@@ -299,7 +306,7 @@ fn screened(
             conditions(&mut sql, backend, filters, None, None);
             sql.push(" AND o.id IN ").bind_list(&ids);
             let passing: HashSet<String> = sql
-                .load::<DocumentId>(conn)?
+                .load::<OrganizationId>(conn)?
                 .into_iter()
                 .map(|d| d.organization_id)
                 .collect();
@@ -309,35 +316,8 @@ fn screened(
     Ok(matches)
 }
 
-/// Matches of a tier after `after`, in key order (only those the screen lists, if it does): up
-/// to `wanted`, and fewer when PostgreSQL reached the end of a window first. Also returns the
-/// key to read on from, or `None` when the tier holds no more.
-fn tier_matches(
-    conn: &mut DbConnection,
-    condition: &TextMatch<'_>,
-    direction: Direction,
-    after: Option<&Value>,
-    wanted: i64,
-    screen: &Screen<'_>,
-) -> Result<(Vec<Match>, Option<Value>), ApiError> {
-    let backend = conn.backend();
-    let among = match screen {
-        Screen::Among(ids) => Some(*ids),
-        _ => None,
-    };
-    match (backend, among) {
-        (Backend::Postgres, None) => PostgresTier { condition, direction }.matches(conn, after, wanted),
-        _ => {
-            let matches: Vec<Match> =
-                text::in_key_order(backend, condition, direction, after, wanted, among).load(conn)?;
-            let read_on = filled(backend, &matches, wanted)?;
-            Ok((matches, read_on))
-        }
-    }
-}
-
 /// The key of the last of `matches` when they are `wanted` many: where a next batch reads on.
-fn filled(backend: Backend, matches: &[Match], wanted: i64) -> Result<Option<Value>, ApiError> {
+pub(super) fn filled(backend: Backend, matches: &[Match], wanted: i64) -> Result<Option<Value>, ApiError> {
     match matches.last() {
         Some(last) if matches.len() as i64 == wanted => {
             Ok(Some(text::document_key_value(backend, &last.document_key)?))
@@ -345,146 +325,3 @@ fn filled(backend: Backend, matches: &[Match], wanted: i64) -> Result<Option<Val
         _ => Ok(None),
     }
 }
-
-/// One tier on PostgreSQL, read in bounded steps. Its document key is the organization id.
-struct PostgresTier<'a> {
-    condition: &'a TextMatch<'a>,
-    direction: Direction,
-}
-
-impl PostgresTier<'_> {
-    /// A short walk first: a tier that matches densely there is read on from the walk's end
-    /// by the next batch, if the page needs one. A sparser tier is fetched from the index when
-    /// it holds few matches past the walk, else walked further, then looked up in the index
-    /// past that: scattered matches never make a page walk the whole directory.
-    fn matches(
-        &self,
-        conn: &mut DbConnection,
-        after: Option<&Value>,
-        wanted: i64,
-    ) -> Result<(Vec<Match>, Option<Value>), ApiError> {
-        let mut matches = self.walk(conn, after, SHORT_WALK, wanted)?;
-        if let Some(full) = filled(Backend::Postgres, &matches, wanted)? {
-            return Ok((matches, Some(full)));
-        }
-        let Some(end) = self.window_end(conn, after, SHORT_WALK)? else {
-            return Ok((matches, None));
-        };
-        if matches.len() >= DENSE_WALK {
-            return Ok((matches, Some(end)));
-        }
-        let rest = (wanted - matches.len() as i64) as usize;
-        if let Some(mut few) = self.few_matches(conn, &end)? {
-            few.sort_unstable();
-            if self.direction.descending {
-                few.reverse();
-            }
-            let more = few.len() > rest;
-            matches.extend(few.into_iter().take(rest).map(|id| Match {
-                document_key: id.clone(),
-                organization_id: id,
-            }));
-            let read_on = filled(Backend::Postgres, &matches, wanted)?.filter(|_| more);
-            return Ok((matches, read_on));
-        }
-        matches.extend(self.walk(conn, Some(&end), LONG_WALK, rest as i64)?);
-        if let Some(full) = filled(Backend::Postgres, &matches, wanted)? {
-            return Ok((matches, Some(full)));
-        }
-        let Some(end) = self.window_end(conn, Some(&end), LONG_WALK)? else {
-            return Ok((matches, None));
-        };
-        let rest = wanted - matches.len() as i64;
-        matches.extend(self.past(conn, &end, rest)?);
-        let read_on = filled(Backend::Postgres, &matches, wanted)?;
-        Ok((matches, read_on))
-    }
-
-    /// Matches among the next `window` documents in key order.
-    fn walk(
-        &self,
-        conn: &mut DbConnection,
-        after: Option<&Value>,
-        window: i32,
-        wanted: i64,
-    ) -> Result<Vec<Match>, ApiError> {
-        let mut sql = Sql::new(SELECT_MATCHES);
-        sql.push(" FROM (SELECT organization_id, document FROM search_documents");
-        self.starting_after(&mut sql, after, " WHERE ");
-        sql.push(&format!(
-            " ORDER BY organization_id {} LIMIT ",
-            self.direction.order()
-        ))
-        .bind(Value::Int(window))
-        .push(") s WHERE 1 = 1");
-        self.condition.push_row_test(&mut sql);
-        self.order_and_limit(&mut sql, wanted);
-        sql.load(conn)
-    }
-
-    /// The key of the last document of a window, or `None` when the documents run out first.
-    fn window_end(
-        &self,
-        conn: &mut DbConnection,
-        after: Option<&Value>,
-        window: i32,
-    ) -> Result<Option<Value>, ApiError> {
-        let mut sql = Sql::new("SELECT organization_id FROM search_documents");
-        self.starting_after(&mut sql, after, " WHERE ");
-        sql.push(&format!(
-            " ORDER BY organization_id {} OFFSET ",
-            self.direction.order()
-        ))
-        .bind(Value::Int(window - 1))
-        .push(" LIMIT 1");
-        Ok(sql
-            .load::<DocumentId>(conn)?
-            .pop()
-            .map(|d| Value::Text(d.organization_id)))
-    }
-
-    /// Every match after `after`, from the index, when there are fewer than `FEW_MATCHES`. The
-    /// planner, misled by prefixes and negations, may expect a scan to find them sooner.
-    fn few_matches(&self, conn: &mut DbConnection, after: &Value) -> Result<Option<Vec<String>>, ApiError> {
-        let mut sql = Sql::new("SELECT s.organization_id FROM search_documents s WHERE 1 = 1");
-        self.condition.push(&mut sql, Backend::Postgres);
-        self.starting_after(&mut sql, Some(after), " AND s.");
-        sql.push(" LIMIT ").bind(Value::Int(FEW_MATCHES));
-        let found: Vec<DocumentId> = conn.transaction(|conn| {
-            diesel::sql_query("SET LOCAL enable_seqscan = off").execute(conn)?;
-            sql.load(conn)
-        })?;
-        Ok((found.len() < FEW_MATCHES as usize)
-            .then(|| found.into_iter().map(|d| d.organization_id).collect()))
-    }
-
-    /// Matches after `after`, from the index, sorted.
-    fn past(&self, conn: &mut DbConnection, after: &Value, wanted: i64) -> Result<Vec<Match>, ApiError> {
-        let mut sql = Sql::new(SELECT_MATCHES);
-        sql.push(" FROM (SELECT s.organization_id FROM search_documents s WHERE 1 = 1");
-        self.condition.push(&mut sql, Backend::Postgres);
-        self.starting_after(&mut sql, Some(after), " AND s.");
-        // OFFSET 0 keeps the planner from turning the index lookup back into a walk.
-        sql.push(" OFFSET 0) s");
-        self.order_and_limit(&mut sql, wanted);
-        sql.load(conn)
-    }
-
-    fn starting_after(&self, sql: &mut Sql, after: Option<&Value>, prefix: &str) {
-        if let Some(after) = after {
-            sql.push(&format!("{prefix}organization_id {} ", self.direction.beyond()))
-                .bind(after.clone());
-        }
-    }
-
-    fn order_and_limit(&self, sql: &mut Sql, wanted: i64) {
-        sql.push(&format!(
-            " ORDER BY s.organization_id {} LIMIT ",
-            self.direction.order()
-        ))
-        .bind(Value::Int(wanted as i32));
-    }
-}
-
-/// The columns of a [`Match`] from a PostgreSQL source `s` of search documents.
-const SELECT_MATCHES: &str = "SELECT s.organization_id AS organization_id, s.organization_id AS document_key";

@@ -216,6 +216,13 @@ pub fn in_key_order(
     sql
 }
 
+/// An organization's id.
+#[derive(QueryableByName)]
+pub struct OrganizationId {
+    #[diesel(sql_type = Text)]
+    pub organization_id: String,
+}
+
 /// The rowid of a SQLite search document.
 #[derive(QueryableByName)]
 pub struct Document {
