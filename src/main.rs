@@ -13,7 +13,7 @@ use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
     one_malloc_arena_per_core();
-    sqlite_without_memory_statistics();
+    sqlite_for_pooled_connections();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -125,7 +125,7 @@ fn seed(settings: &Settings, demo: bool, synthetic: Option<u64>) -> anyhow::Resu
 /// over it took a tenth of the CPU of a search at a million firms (BENCHMARKS.md). And it locks
 /// a connection's own mutex around every call, which the pool makes needless: a connection
 /// serves one thread at a time (diesel's connections are not `Sync`).
-fn sqlite_without_memory_statistics() {
+fn sqlite_for_pooled_connections() {
     // SAFETY: sqlite3_config may only run before SQLite initializes, which it does when the
     // first connection opens, later; no other thread is started yet. MEMSTATUS takes an int.
     unsafe {
