@@ -103,7 +103,8 @@ where
         let _entered = span.enter();
         let mut conn = pool.get().map_err(ApiError::unavailable)?;
         let done = work(&mut conn);
-        if done.is_err() {
+        // A refusal of the request (404, 409, 422…) says nothing of the connection; a fault may.
+        if let Err(ApiError::Internal(_) | ApiError::Unavailable(_)) = done {
             conn.doubt();
         }
         done
