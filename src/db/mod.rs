@@ -97,6 +97,7 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    let _turn = pool.turn().await?;
     let pool = pool.clone();
     let span = tracing::Span::current();
     actix_web::web::block(move || {
