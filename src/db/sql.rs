@@ -65,6 +65,16 @@ impl Sql {
         self.push(")")
     }
 
+    /// `= ANY (…)` of `ids` bound as one comma-separated text, for PostgreSQL only: a
+    /// placeholder per id made parsing and planning a probe of 200 firms cost 0.35 ms, a third
+    /// of running it. Ids never hold a comma.
+    pub fn bind_postgres_ids(&mut self, ids: &[String]) -> &mut Self {
+        debug_assert!(ids.iter().all(|id| !id.contains(',')));
+        self.push(" = ANY (string_to_array(")
+            .bind(Value::Text(ids.join(",")))
+            .push(", ','))")
+    }
+
     pub fn load<T: QueryableByName<MultiBackend> + 'static>(
         self,
         conn: &mut DbConnection,

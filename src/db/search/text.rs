@@ -209,7 +209,7 @@ pub fn in_key_order(
         // Each listed document is read and tested, rather than every match looked up in GIN.
         (Some(ids), Backend::Postgres) => {
             condition.push_row_test(&mut sql);
-            sql.push(" AND s.organization_id IN ").bind_list(ids);
+            sql.push(" AND s.organization_id").bind_postgres_ids(ids);
         }
     }
     after_in_key_order(&mut sql, key, direction, after, limit);
