@@ -23,8 +23,8 @@ read -r -a SIZES <<< "${SIZES[*]}"
 BACKENDS=(${BENCH_BACKENDS:-sqlite postgres})
 SECONDS_PER_SCENARIO=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
-# Three database connections per core: more only queue for the cores, and PostgreSQL's
-# backends then take turns so that the slowest requests wait (p99 250-350 ms at 16, 40 at 6).
+# Three database connections per core: more only queue for the cores (on two cores, 16 served
+# no more requests than 6, at a p99 as high or higher).
 POOL_SIZE=${BENCH_POOL_SIZE:-$((3 * $(nproc)))}
 PG_ADMIN_URL=${BENCH_POSTGRES_URL:-postgres://root@127.0.0.1:5432/postgres}
 PORT=${BENCH_PORT:-18555}
