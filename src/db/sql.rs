@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Bool, Date, Integer, Text, Timestamp};
 
-use super::{DbConnection, MultiBackend};
+use super::{Backend, DbConnection, MultiBackend};
 use crate::error::ApiError;
 
 /// A value bound to a placeholder.
@@ -65,14 +65,19 @@ impl Sql {
         self.push(")")
     }
 
-    /// `= ANY (…)` of `ids` bound as one comma-separated text, for PostgreSQL only: a
-    /// placeholder per id made parsing and planning a probe of 200 firms cost 0.35 ms, a third
-    /// of running it. Ids never hold a comma.
-    pub fn bind_postgres_ids(&mut self, ids: &[String]) -> &mut Self {
-        debug_assert!(ids.iter().all(|id| !id.contains(',')));
-        self.push(" = ANY (string_to_array(")
-            .bind(Value::Text(ids.join(",")))
-            .push(", ','))")
+    /// ` IN (…)` the organization ids `ids`. PostgreSQL takes them as one comma-separated text:
+    /// a placeholder per id made parsing and planning a probe of 200 firms cost 0.35 ms, a
+    /// third of running it. Ids never hold a comma.
+    pub fn in_ids(&mut self, backend: Backend, ids: &[String]) -> &mut Self {
+        match backend {
+            Backend::Sqlite => self.push(" IN ").bind_list(ids),
+            Backend::Postgres => {
+                debug_assert!(ids.iter().all(|id| !id.contains(',')));
+                self.push(" = ANY (string_to_array(")
+                    .bind(Value::Text(ids.join(",")))
+                    .push(", ','))")
+            }
+        }
     }
 
     pub fn load<T: QueryableByName<MultiBackend> + 'static>(

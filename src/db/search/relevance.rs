@@ -304,7 +304,7 @@ fn screened(
             let ids: Vec<String> = matches.iter().map(|m| m.organization_id.clone()).collect();
             let mut sql = Sql::new("SELECT o.id AS organization_id FROM organizations o");
             conditions(&mut sql, backend, filters, None, None);
-            sql.push(" AND o.id IN ").bind_list(&ids);
+            sql.push(" AND o.id").in_ids(backend, &ids);
             let passing: HashSet<String> = sql
                 .load::<OrganizationId>(conn)?
                 .into_iter()

@@ -200,16 +200,14 @@ pub fn in_key_order(
         // word many firms hold (0.1 to 0.2 s for one in every name, at a million firms).
         (Some(ids), Backend::Sqlite) => {
             condition.push(&mut sql, backend);
-            sql.push(
-                " AND search_fts.rowid IN (SELECT rowid FROM search_documents WHERE organization_id IN ",
-            )
-            .bind_list(ids)
-            .push(")");
+            sql.push(" AND search_fts.rowid IN (SELECT rowid FROM search_documents WHERE organization_id")
+                .in_ids(backend, ids)
+                .push(")");
         }
         // Each listed document is read and tested, rather than every match looked up in GIN.
         (Some(ids), Backend::Postgres) => {
             condition.push_row_test(&mut sql);
-            sql.push(" AND s.organization_id").bind_postgres_ids(ids);
+            sql.push(" AND s.organization_id").in_ids(backend, ids);
         }
     }
     after_in_key_order(&mut sql, key, direction, after, limit);
