@@ -106,6 +106,7 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
         ))
         .load(conn)?;
     let documents = documents(conn, &ids)?;
+    let name_words = name_words(conn, &ids)?;
 
     let mut facts: Vec<Facts> = rows.into_iter().map(facts_of).collect();
     let at: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
@@ -138,6 +139,15 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
             facts[i].document = Some(rowid);
         }
     }
+    if let Some(name_words) = name_words {
+        // A firm without a search document has no words: no text finds it.
+        facts.iter_mut().for_each(|f| f.name_words = Some(Vec::new()));
+        for (id, words) in name_words {
+            if let Some(i) = of(&id) {
+                facts[i].name_words = Some(words.split_whitespace().map(str::to_owned).collect());
+            }
+        }
+    }
     Ok(facts)
 }
 
@@ -154,6 +164,25 @@ fn documents(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<(String, i64)>
             diesel::dsl::sql::<diesel::sql_types::BigInt>("search_documents.rowid"),
         ))
         .load(conn)?)
+}
+
+/// The words of each organization's names, as its PostgreSQL search document holds them
+/// (the lexemes of weight A, which the best relevance tier matches), separated by spaces;
+/// `None` on SQLite.
+fn name_words(conn: &mut DbConnection, ids: &[&str]) -> Result<Option<Vec<(String, String)>>, ApiError> {
+    if conn.backend() != Backend::Postgres {
+        return Ok(None);
+    }
+    let words = "array_to_string(tsvector_to_array(ts_filter(search_documents.document, '{a}')), ' ')";
+    Ok(Some(
+        search_documents::table
+            .filter(search_documents::organization_id.eq_any(ids))
+            .select((
+                search_documents::organization_id,
+                diesel::dsl::sql::<diesel::sql_types::Text>(words),
+            ))
+            .load(conn)?,
+    ))
 }
 
 fn facts_of(row: OrganizationRow) -> Facts {
@@ -175,5 +204,6 @@ fn facts_of(row: OrganizationRow) -> Facts {
         max_seats: None,
         max_fte: None,
         document: None,
+        name_words: None,
     }
 }

@@ -9,6 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::Facets;
 use super::bitset::Bitset;
 use super::documents::Documents;
+use super::names::Names;
 use super::ordinals::Ordinals;
 use super::postings::{Holders, Postings, later, ranked};
 use super::profiles::Profiles;
@@ -45,6 +46,8 @@ pub struct Facts {
     pub max_fte: Option<i32>,
     /// The rowid of its search document, on SQLite.
     pub document: Option<i64>,
+    /// The words of its names in its search document, on PostgreSQL.
+    pub name_words: Option<Vec<String>>,
 }
 
 /// The columns filtered by bounds, per organization; [`ABSENT`] where a value is missing, which
@@ -94,6 +97,7 @@ pub struct Index {
     taxonomy: HashMap<String, (String, bool)>,
     ordinals: Ordinals,
     documents: Documents,
+    names: Names,
     numbers: Vec<Numbers>,
     status: Postings,
     kind: Postings,
@@ -157,6 +161,10 @@ impl Index {
         }
         if let Some(rowid) = facts.document {
             self.documents.set(rowid, ordinal);
+        }
+        match &facts.name_words {
+            Some(words) => self.names.set(ordinal, words),
+            None => self.names.clear(ordinal),
         }
         self.status.add(&facts.status, ordinal);
         self.kind.add(&facts.kind, ordinal);
@@ -303,6 +311,7 @@ impl Index {
         ] {
             postings.forget(ordinal);
         }
+        self.names.clear(ordinal);
         self.verified.remove(ordinal);
         self.sample.remove(ordinal);
         self.certification.values_mut().for_each(|h| h.forget(ordinal));
@@ -394,6 +403,12 @@ impl Index {
                 .map(|id| uuid::Uuid::from_u128(id).hyphenated().to_string())
                 .collect(),
         )
+    }
+
+    /// Whether the names of organization `id` hold every term, the last as a prefix; `None`
+    /// when the index does not know its names.
+    pub fn names_hold(&self, id: &str, terms: &[String]) -> Option<bool> {
+        self.names.hold(self.ordinal_of(id)?, terms)
     }
 
     /// The ordinal of the organization whose SQLite search document has `rowid`.
@@ -552,6 +567,7 @@ mod tests {
             max_seats: None,
             max_fte: None,
             document: Some(n as i64),
+            name_words: None,
         }
     }
 

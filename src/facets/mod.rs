@@ -13,6 +13,7 @@ mod bitset;
 mod documents;
 mod index;
 mod matching;
+mod names;
 mod ordinals;
 mod postings;
 mod profile_bytes;
@@ -380,6 +381,10 @@ impl Passing for PassingIndex<'_> {
 
     fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>> {
         self.index.ids_in_order(self.passing, after, descending, limit)
+    }
+
+    fn names_hold(&self, id: &str, terms: &[String]) -> Option<bool> {
+        self.index.names_hold(id, terms)
     }
 }
 

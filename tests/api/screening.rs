@@ -106,6 +106,49 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
     .unwrap();
 });
 
+/// Filters that keep a sixth of some thousands of firms: more than the index lists, few enough
+/// that PostgreSQL probes them for the text; the best tier is then told from the words of their
+/// names the index holds, updated as firms are written after it loaded.
+const PROBED: [&str; 3] = [
+    "q=atlantique&market=FR&limit=25",
+    "q=teleserv&market=FR&order=asc",
+    "q=sahel&market=FR&limit=40",
+];
+
+backend_test!(names_in_memory_give_the_best_tier_the_database_gives, |app| {
+    let curator = app.token_for("curator").await;
+    app.seed_synthetic(9000).await;
+    let url = app.db.url.clone();
+    let (mut conn, reference, index) = tokio::task::spawn_blocking(move || loaded_index(&url))
+        .await
+        .unwrap();
+    crate::search::fixture(app, &curator).await;
+    tokio::task::spawn_blocking(move || {
+        for text in PROBED {
+            let viewer = Viewer::new(Role::Partner);
+            let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
+            let filters = &query.filters;
+            let passing = every_passing(&mut conn, text, &reference, viewer).len() as u64;
+            assert!(
+                passing > FEW_PASSING && passing < 9000 / 4,
+                "{text}: {passing} pass"
+            );
+            let database = every_page(&mut conn, &query, |conn, page| {
+                search::ranked(conn, filters, page, &Screen::Database)
+            });
+            let memory = every_page(&mut conn, &query, |conn, page| {
+                index.screening(conn, filters, |conn, screen| {
+                    search::ranked(conn, filters, page, screen)
+                })
+            });
+            assert!(!database.is_empty(), "{text}");
+            assert_eq!(database, memory, "{text}");
+        }
+    })
+    .await
+    .unwrap();
+});
+
 /// The firms passing a search's filters, from a list: a reference for what the facet index
 /// knows of them.
 struct Listed {

@@ -199,6 +199,12 @@ pub trait Passing {
     /// `descending`): PostgreSQL's document key, whose text sorts as the ids do (lower-case hex,
     /// hyphens in the same places). `None` when `after` is no id.
     fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>>;
+    /// Whether the names of organization `id` (PostgreSQL's lexemes of weight A) hold every
+    /// term, the last as a prefix: the best relevance tier, told without the database. `None`
+    /// when the screen does not know them, as by default.
+    fn names_hold(&self, _id: &str, _terms: &[String]) -> Option<bool> {
+        None
+    }
 }
 
 impl Screen<'_> {

@@ -226,7 +226,8 @@ impl Tier<'_> {
     }
 
     /// Up to `wanted` of the organizations passing the filters, beyond `after` in PostgreSQL's
-    /// key order, and those of them the tier's text matches: each one read by its key.
+    /// key order, and those of them the tier's text matches: each one read by its key, or, for
+    /// the best tier, told from the words of its names when the screen holds them.
     fn probe(
         &self,
         conn: &mut DbConnection,
@@ -246,11 +247,14 @@ impl Tier<'_> {
             Some(last) if ids.len() as i64 == wanted => Some(Value::Text(last.clone())),
             _ => None,
         };
-        let passed = if ids.is_empty() {
-            Vec::new()
-        } else {
-            text::in_key_order(Backend::Postgres, condition, *direction, None, wanted, Some(&ids))
-                .load(conn)?
+        let in_memory = condition
+            .within_names()
+            .and_then(|terms| named_in_memory(passing, &ids, terms));
+        let passed = match in_memory {
+            Some(passed) => passed,
+            None if ids.is_empty() => Vec::new(),
+            None => text::in_key_order(Backend::Postgres, condition, *direction, None, wanted, Some(&ids))
+                .load(conn)?,
         };
         Ok(Batch {
             read: ids.len(),
@@ -286,6 +290,21 @@ impl Tier<'_> {
             }
         }
     }
+}
+
+/// Those of `ids` whose names hold `terms`, told by the screen without the database; `None`
+/// when it does not know the names of one of them.
+fn named_in_memory(passing: &dyn Passing, ids: &[String], terms: &[String]) -> Option<Vec<Match>> {
+    let mut passed = Vec::new();
+    for id in ids {
+        if passing.names_hold(id, terms)? {
+            passed.push(Match {
+                organization_id: id.clone(),
+                document_key: id.clone(),
+            });
+        }
+    }
+    Some(passed)
 }
 
 /// The matches that pass the filters, in the order read.

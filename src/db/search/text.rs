@@ -48,6 +48,11 @@ impl<'a> TextMatch<'a> {
         }
     }
 
+    /// The terms, when the condition is that they are all within the names (the best tier).
+    pub fn within_names(&self) -> Option<&'a [String]> {
+        (self.reach == 0).then_some(self.terms)
+    }
+
     /// ` AND` the condition, on `s` (the search document) or SQLite's `search_fts`.
     pub fn push(&self, sql: &mut Sql, backend: Backend) {
         match backend {
