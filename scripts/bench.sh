@@ -88,7 +88,7 @@ for BACKEND in "${BACKENDS[@]}"; do
     fi
     "$BIN" serve > "$WORK/server.log" 2>&1 &
     SERVER=$!
-    # Ready once the facet index is loaded: about 25 s at a million firms.
+    # Ready once the facet index is loaded: about 30 s at a million firms.
     STARTED=$(date +%s)
     for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
     READY="ready in $(($(date +%s) - STARTED)) s"
