@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{create_org, etag, firm};
+use super::{create_org, etag, every_organization, firm};
 use crate::backend_test;
 
 backend_test!(curators_create_read_and_patch_organizations, |app| {
@@ -280,3 +280,57 @@ backend_test!(only_curators_and_admins_write, |app| {
     let admin = app.admin_token().await;
     create_org(app, &admin, &firm("By Admin")).await;
 });
+
+backend_test!(
+    registry_identifiers_read_the_same_by_id_in_lists_and_in_the_feed,
+    |app| {
+        let curator = app.token_for("curator").await;
+        let mut held = firm("Identifiers Held");
+        held["registry_ids"] = json!([
+            {"scheme": "rccm", "value": "SN-DKR-2018-B-12345"},
+            {"scheme": "ninea", "value": "004567890 2G3"}
+        ]);
+        let held = create_org(app, &curator, &held).await;
+        let mut none = firm("Identifiers None");
+        none["registry_ids"] = json!([]);
+        let none = create_org(app, &curator, &none).await;
+        let in_order = json!([
+            {"scheme": "ninea", "value": "004567890 2G3"},
+            {"scheme": "rccm", "value": "SN-DKR-2018-B-12345"}
+        ]);
+        let feed: Value = app
+            .authed(Method::GET, "/v1/changes?after=0", &curator)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let listed = every_organization(app, &curator, "status=draft&sort=name").await;
+        for (org, expected) in [(&held, &in_order), (&none, &json!([]))] {
+            let id = org["id"].as_str().unwrap();
+            let read: Value = app
+                .authed(Method::GET, &format!("/v1/organizations/{id}"), &curator)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let in_list = listed.iter().find(|o| o["id"] == id).unwrap();
+            let in_feed = feed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["organization_id"] == id)
+                .unwrap();
+            for (how, body) in [
+                ("by id", &read),
+                ("listed", in_list),
+                ("in the feed", &in_feed["organization"]),
+            ] {
+                assert_eq!(&body["registry_ids"], expected, "{how}: {body}");
+            }
+        }
+    }
+);
