@@ -51,7 +51,10 @@ database_url() { # backend size; sets FRESH when the database has to be seeded
     else
       psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
     fi
-    URL="${PG_ADMIN_URL%/*}/$name"
+    # The same server and options (`?host=/var/run/postgresql`, `?sslmode=…`), another database.
+    local server=${PG_ADMIN_URL%%\?*} options=
+    [ "$server" != "$PG_ADMIN_URL" ] && options="?${PG_ADMIN_URL#*\?}"
+    URL="${server%/*}/$name$options"
   fi
 }
 
