@@ -5,19 +5,19 @@
 use std::collections::HashMap;
 
 use annuaire::db::search::{self, PageRequest, Passing, Position, Screen};
-use annuaire::db::{Backend, DbConnection};
+use annuaire::db::{Backend, DbConnection, PooledConnection};
 use annuaire::domain::organization::Organization;
 use annuaire::domain::reference::Reference;
 use annuaire::domain::role::Role;
 use annuaire::domain::search::{ListQuery, Purpose};
 use annuaire::domain::visibility::Viewer;
 use annuaire::error::ApiError;
-use annuaire::facets::FEW_PASSING;
+use annuaire::facets::{FEW_PASSING, FacetIndex};
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 
 use crate::backend_test;
-use crate::helpers::loaded_index;
+use crate::helpers::{TestApp, loaded_index};
 
 /// Searches with filters that keep from nearly all to none of the text's matches, in both
 /// directions and over several pages.
@@ -51,29 +51,46 @@ const QUERIES: [(Role, &str, bool); 11] = [
     (Role::Partner, "q=sahel&language=fr&order=asc&limit=9", true),
 ];
 
-backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
+/// `firms` synthetic firms and an index loaded from them, then the search fixture written
+/// after it loaded: its firms reach the index as changes to catch up on.
+async fn indexed(app: &TestApp, firms: u32) -> (PooledConnection, Reference, FacetIndex) {
     let curator = app.token_for("curator").await;
-    app.seed_synthetic(2500).await;
+    app.seed_synthetic(firms).await;
     let url = app.db.url.clone();
-    let (mut conn, reference, index) = tokio::task::spawn_blocking(move || loaded_index(&url))
+    let loaded = tokio::task::spawn_blocking(move || loaded_index(&url))
         .await
         .unwrap();
-    // Written after the index loaded: the fixture's firms reach it as changes to catch up on.
     crate::search::fixture(app, &curator).await;
+    loaded
+}
+
+/// Every page of `query` by relevance, screened in the database, and screened by `index`.
+fn database_and_memory_pages(
+    conn: &mut DbConnection,
+    index: &FacetIndex,
+    query: &ListQuery,
+) -> (Vec<String>, Vec<String>) {
+    let filters = &query.filters;
+    let database = every_page(conn, query, |conn, page| {
+        search::ranked(conn, filters, page, &Screen::Database)
+    });
+    let memory = every_page(conn, query, |conn, page| {
+        index.screening(conn, filters, |conn, screen| {
+            search::ranked(conn, filters, page, screen)
+        })
+    });
+    (database, memory)
+}
+
+backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
+    let (mut conn, reference, index) = indexed(app, 2500).await;
     tokio::task::spawn_blocking(move || {
         let mut sizes = Vec::new();
         for (role, text, found) in QUERIES {
             let viewer = Viewer::new(role);
             let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
             let filters = &query.filters;
-            let database = every_page(&mut conn, &query, |conn, page| {
-                search::ranked(conn, filters, page, &Screen::Database)
-            });
-            let memory = every_page(&mut conn, &query, |conn, page| {
-                index.screening(conn, filters, |conn, screen| {
-                    search::ranked(conn, filters, page, screen)
-                })
-            });
+            let (database, memory) = database_and_memory_pages(&mut conn, &index, &query);
             assert_eq!(database, memory, "{text}");
             let passing = every_passing(&mut conn, text, &reference, viewer);
             sizes.push(passing.len());
@@ -116,31 +133,17 @@ const PROBED: [&str; 3] = [
 ];
 
 backend_test!(names_in_memory_give_the_best_tier_the_database_gives, |app| {
-    let curator = app.token_for("curator").await;
-    app.seed_synthetic(9000).await;
-    let url = app.db.url.clone();
-    let (mut conn, reference, index) = tokio::task::spawn_blocking(move || loaded_index(&url))
-        .await
-        .unwrap();
-    crate::search::fixture(app, &curator).await;
+    let (mut conn, reference, index) = indexed(app, 9000).await;
     tokio::task::spawn_blocking(move || {
         for text in PROBED {
             let viewer = Viewer::new(Role::Partner);
             let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
-            let filters = &query.filters;
             let passing = every_passing(&mut conn, text, &reference, viewer).len() as u64;
             assert!(
                 passing > FEW_PASSING && passing < 9000 / 4,
                 "{text}: {passing} pass"
             );
-            let database = every_page(&mut conn, &query, |conn, page| {
-                search::ranked(conn, filters, page, &Screen::Database)
-            });
-            let memory = every_page(&mut conn, &query, |conn, page| {
-                index.screening(conn, filters, |conn, screen| {
-                    search::ranked(conn, filters, page, screen)
-                })
-            });
+            let (database, memory) = database_and_memory_pages(&mut conn, &index, &query);
             assert!(!database.is_empty(), "{text}");
             assert_eq!(database, memory, "{text}");
         }

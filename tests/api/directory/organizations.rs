@@ -298,25 +298,11 @@ backend_test!(
             {"scheme": "ninea", "value": "004567890 2G3"},
             {"scheme": "rccm", "value": "SN-DKR-2018-B-12345"}
         ]);
-        let feed: Value = app
-            .authed(Method::GET, "/v1/changes?after=0", &curator)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let feed = app.read_json("/v1/changes?after=0", &curator).await;
         let listed = every_organization(app, &curator, "status=draft&sort=name").await;
         for (org, expected) in [(&held, &in_order), (&none, &json!([]))] {
             let id = org["id"].as_str().unwrap();
-            let read: Value = app
-                .authed(Method::GET, &format!("/v1/organizations/{id}"), &curator)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let read = app.read_json(&format!("/v1/organizations/{id}"), &curator).await;
             let in_list = listed.iter().find(|o| o["id"] == id).unwrap();
             let in_feed = feed["items"]
                 .as_array()

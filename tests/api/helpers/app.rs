@@ -128,6 +128,13 @@ impl TestApp {
         self.client.request(method, self.url(path)).bearer_auth(token)
     }
 
+    /// The JSON body of a GET as `token`, which must answer 200.
+    pub async fn read_json(&self, path: &str, token: &str) -> Value {
+        let response = self.authed(Method::GET, path, token).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.unwrap()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.client
             .post(self.url("/v1/auth/login"))
