@@ -8,7 +8,8 @@
 # BENCH_SECONDS seconds each, default 10) and prints throughput, p50 and p99 latency, and the
 # server's peak resident memory (VmHWM). Needs wrk (`apt-get install wrk`) and, for
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
-# postgres://root@127.0.0.1:5432/postgres). BENCH_BACKENDS="sqlite postgres" picks backends;
+# postgres://root@127.0.0.1:5432/postgres); its options (?host=/var/run/postgresql for the
+# local socket, ?sslmode=…) carry over to the databases it creates. BENCH_BACKENDS="sqlite postgres" picks backends;
 # BENCH_ONLY=directory or BENCH_ONLY=matching runs one group of scenarios. Matching scenarios
 # (a broad, a narrow and a scored buyer need, top 50) run at 10 connections, as the agency's
 # desk would.
