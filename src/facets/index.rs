@@ -13,6 +13,7 @@ use super::names::Names;
 use super::ordinals::Ordinals;
 use super::postings::{Holders, Postings, later, ranked};
 use super::profiles::Profiles;
+use crate::db::search::Named;
 use crate::domain::matching::candidate::Candidate;
 use crate::domain::matching::criteria::MatchCriteria;
 use crate::domain::reference::Reference;
@@ -71,6 +72,11 @@ impl Numbers {
         max_fte: ABSENT,
         updated_at: NaiveDateTime::MIN,
     };
+}
+
+/// An id as the API writes it.
+fn hyphenated(id: u128) -> String {
+    uuid::Uuid::from_u128(id).hyphenated().to_string()
 }
 
 /// Whether a stored value meets a lower bound; a missing value meets none.
@@ -257,8 +263,7 @@ impl Index {
 
     /// The id of the organization holding `ordinal`.
     pub fn id_of(&self, ordinal: u32) -> Option<String> {
-        let id = self.ordinals.id_of(ordinal)?;
-        Some(uuid::Uuid::from_u128(id).hyphenated().to_string())
+        self.ordinals.id_of(ordinal).map(hyphenated)
     }
 
     /// The organizations that may meet a need: those offering one of `services` and, when
@@ -382,6 +387,25 @@ impl Index {
         self.ordinals.get(key)
     }
 
+    /// Up to `limit` organizations in `among`, beyond `after` in id order (downwards when
+    /// `descending`), with their ordinals; `None` when `after` is no id.
+    fn in_order(
+        &self,
+        among: &Bitset,
+        after: Option<&str>,
+        descending: bool,
+        limit: usize,
+    ) -> Option<Vec<(u32, u128)>> {
+        let after = match after {
+            Some(id) => Some(uuid::Uuid::parse_str(id).ok()?.as_u128()),
+            None => None,
+        };
+        Some(
+            self.ordinals
+                .in_order(after, descending, limit, |ordinal| among.contains(ordinal)),
+        )
+    }
+
     /// Up to `limit` ids of organizations in `among`, beyond `after` in id order (downwards when
     /// `descending`); `None` when `after` is no id.
     pub fn ids_in_order(
@@ -391,24 +415,33 @@ impl Index {
         descending: bool,
         limit: usize,
     ) -> Option<Vec<String>> {
-        let after = match after {
-            Some(id) => Some(uuid::Uuid::parse_str(id).ok()?.as_u128()),
-            None => None,
-        };
-        let ids = self
-            .ordinals
-            .in_order(after, descending, limit, |ordinal| among.contains(ordinal));
-        Some(
-            ids.into_iter()
-                .map(|id| uuid::Uuid::from_u128(id).hyphenated().to_string())
-                .collect(),
-        )
+        let found = self.in_order(among, after, descending, limit)?;
+        Some(found.into_iter().map(|(_, id)| hyphenated(id)).collect())
     }
 
-    /// Whether the names of organization `id` hold every term, the last as a prefix; `None`
-    /// when the index does not know its names.
-    pub fn names_hold(&self, id: &str, terms: &[String]) -> Option<bool> {
-        self.names.hold(self.ordinal_of(id)?, terms)
+    /// The organizations [`ids_in_order`](Index::ids_in_order) reads, told apart by whether
+    /// their names hold every term, the last as a prefix, without writing out the ids of those
+    /// whose names do not; `None` when `after` is no id or the names of one are unknown.
+    pub fn names_in_order(
+        &self,
+        among: &Bitset,
+        after: Option<&str>,
+        descending: bool,
+        limit: usize,
+        terms: &[String],
+    ) -> Option<Named> {
+        let found = self.in_order(among, after, descending, limit)?;
+        let mut holding = Vec::new();
+        for &(ordinal, id) in &found {
+            if self.names.hold(ordinal, terms)? {
+                holding.push(hyphenated(id));
+            }
+        }
+        Some(Named {
+            read: found.len(),
+            last_read: found.last().map(|&(_, id)| hyphenated(id)),
+            holding,
+        })
     }
 
     /// The ordinal of the organization whose SQLite search document has `rowid`.

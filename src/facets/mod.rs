@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::search::{Passing, Screen};
+use crate::db::search::{Named, Passing, Screen};
 use crate::db::{self, DbConnection, facet_facts, match_profiles};
 use crate::domain::matching::ranking::Ranking;
 use crate::domain::reference::Reference;
@@ -383,8 +383,15 @@ impl Passing for PassingIndex<'_> {
         self.index.ids_in_order(self.passing, after, descending, limit)
     }
 
-    fn names_hold(&self, id: &str, terms: &[String]) -> Option<bool> {
-        self.index.names_hold(id, terms)
+    fn names_in_order(
+        &self,
+        after: Option<&str>,
+        descending: bool,
+        limit: usize,
+        terms: &[String],
+    ) -> Option<Named> {
+        self.index
+            .names_in_order(self.passing, after, descending, limit, terms)
     }
 }
 

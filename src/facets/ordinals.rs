@@ -43,14 +43,14 @@ impl Ordinals {
     }
 
     /// Up to `limit` ids whose ordinal `keep` accepts, beyond `after` in id order (downwards
-    /// when `descending`), in that order.
+    /// when `descending`), in that order, each with its ordinal.
     pub fn in_order(
         &self,
         after: Option<u128>,
         descending: bool,
         limit: usize,
         keep: impl Fn(u32) -> bool,
-    ) -> Vec<u128> {
+    ) -> Vec<(u32, u128)> {
         let start = match after.map(|a| self.sorted.binary_search(&a)) {
             None if descending => self.sorted.len(),
             None => 0,
@@ -58,18 +58,14 @@ impl Ordinals {
             Some(Ok(at) | Err(at)) => at,
         };
         let kept = |&at: &usize| keep(at as u32);
-        let mut found: Vec<u128> = if descending {
-            (0..start)
-                .rev()
-                .filter(kept)
-                .take(limit)
-                .map(|at| self.sorted[at])
-                .collect()
+        let held = |at: usize| (at as u32, self.sorted[at]);
+        let mut found: Vec<(u32, u128)> = if descending {
+            (0..start).rev().filter(kept).take(limit).map(held).collect()
         } else {
             (start..self.sorted.len())
                 .filter(kept)
                 .take(limit)
-                .map(|at| self.sorted[at])
+                .map(held)
                 .collect()
         };
         let beyond = |id: u128| after.is_none_or(|a| if descending { id < a } else { id > a });
@@ -80,9 +76,9 @@ impl Ordinals {
             .enumerate()
             .filter(|&(at, &id)| beyond(id) && keep((first_later + at) as u32));
         let before = found.len();
-        found.extend(later.map(|(_, &id)| id));
+        found.extend(later.map(|(at, &id)| ((first_later + at) as u32, id)));
         if found.len() > before {
-            found.sort_unstable();
+            found.sort_unstable_by_key(|&(_, id)| id);
             if descending {
                 found.reverse();
             }
@@ -118,14 +114,15 @@ mod tests {
             [Some(10), Some(20), Some(5), Some(30), None]
         );
         let every = |_| true;
-        assert_eq!(ordinals.in_order(None, false, 10, every), [5, 10, 20, 30]);
-        assert_eq!(ordinals.in_order(Some(10), false, 2, every), [20, 30]);
-        assert_eq!(ordinals.in_order(Some(20), true, 10, every), [10, 5]);
-        assert_eq!(ordinals.in_order(Some(25), true, 1, every), [20]);
-        assert_eq!(ordinals.in_order(None, true, 10, |o| o != 1), [30, 10, 5]);
         assert_eq!(
-            ordinals.in_order(Some(7), false, 10, |o| o == 2),
-            Vec::<u128>::new()
+            ordinals.in_order(None, false, 10, every),
+            [(2, 5), (0, 10), (1, 20), (3, 30)]
         );
+        let ids = |found: Vec<(u32, u128)>| found.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
+        assert_eq!(ids(ordinals.in_order(Some(10), false, 2, every)), [20, 30]);
+        assert_eq!(ids(ordinals.in_order(Some(20), true, 10, every)), [10, 5]);
+        assert_eq!(ids(ordinals.in_order(Some(25), true, 1, every)), [20]);
+        assert_eq!(ids(ordinals.in_order(None, true, 10, |o| o != 1)), [30, 10, 5]);
+        assert!(ordinals.in_order(Some(7), false, 10, |o| o == 2).is_empty());
     }
 }

@@ -199,12 +199,29 @@ pub trait Passing {
     /// `descending`): PostgreSQL's document key, whose text sorts as the ids do (lower-case hex,
     /// hyphens in the same places). `None` when `after` is no id.
     fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>>;
-    /// Whether the names of organization `id` (PostgreSQL's lexemes of weight A) hold every
-    /// term, the last as a prefix: the best relevance tier, told without the database. `None`
-    /// when the screen does not know them, as by default.
-    fn names_hold(&self, _id: &str, _terms: &[String]) -> Option<bool> {
+    /// The organizations [`ids_in_order`](Passing::ids_in_order) reads, and those of them whose
+    /// names (PostgreSQL's lexemes of weight A) hold every term, the last as a prefix: the best
+    /// relevance tier, told without the database. `None` when the screen does not know the
+    /// names, as by default, or `after` is no id.
+    fn names_in_order(
+        &self,
+        _after: Option<&str>,
+        _descending: bool,
+        _limit: usize,
+        _terms: &[String],
+    ) -> Option<Named> {
         None
     }
+}
+
+/// Organizations passing the filters read in id order, and those whose names hold a text.
+pub struct Named {
+    /// How many were read.
+    pub read: usize,
+    /// The id of the last read.
+    pub last_read: Option<String>,
+    /// The ids of those whose names hold the text, in the order read.
+    pub holding: Vec<String>,
 }
 
 impl Screen<'_> {

@@ -240,26 +240,33 @@ impl Tier<'_> {
             Some(Value::Text(id)) => Some(id.as_str()),
             _ => None,
         };
+        let read_on = |read: usize, last: Option<&String>| match last {
+            Some(last) if read as i64 == wanted => Some(Value::Text(last.clone())),
+            _ => None,
+        };
+        let named = condition
+            .within_names()
+            .and_then(|terms| passing.names_in_order(after, direction.descending, wanted as usize, terms));
+        if let Some(named) = named {
+            return Ok(Batch {
+                read: named.read,
+                read_on: read_on(named.read, named.last_read.as_ref()),
+                passed: named.holding.into_iter().map(Match::by_id).collect(),
+            });
+        }
         let ids = passing
             .ids_in_order(after, direction.descending, wanted as usize)
             .ok_or_else(|| ApiError::BadRequest("parameter `cursor`: not issued by this service".into()))?;
-        let read_on = match ids.last() {
-            Some(last) if ids.len() as i64 == wanted => Some(Value::Text(last.clone())),
-            _ => None,
-        };
-        let in_memory = condition
-            .within_names()
-            .and_then(|terms| named_in_memory(passing, &ids, terms));
-        let passed = match in_memory {
-            Some(passed) => passed,
-            None if ids.is_empty() => Vec::new(),
-            None => text::in_key_order(Backend::Postgres, condition, *direction, None, wanted, Some(&ids))
-                .load(conn)?,
+        let passed = if ids.is_empty() {
+            Vec::new()
+        } else {
+            text::in_key_order(Backend::Postgres, condition, *direction, None, wanted, Some(&ids))
+                .load(conn)?
         };
         Ok(Batch {
             read: ids.len(),
+            read_on: read_on(ids.len(), ids.last()),
             passed,
-            read_on,
         })
     }
 
@@ -290,21 +297,6 @@ impl Tier<'_> {
             }
         }
     }
-}
-
-/// Those of `ids` whose names hold `terms`, told by the screen without the database; `None`
-/// when it does not know the names of one of them.
-fn named_in_memory(passing: &dyn Passing, ids: &[String], terms: &[String]) -> Option<Vec<Match>> {
-    let mut passed = Vec::new();
-    for id in ids {
-        if passing.names_hold(id, terms)? {
-            passed.push(Match {
-                organization_id: id.clone(),
-                document_key: id.clone(),
-            });
-        }
-    }
-    Some(passed)
 }
 
 /// The matches that pass the filters, in the order read.

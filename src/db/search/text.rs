@@ -178,6 +178,16 @@ pub struct Match {
     pub document_key: String,
 }
 
+impl Match {
+    /// A match on PostgreSQL, whose document key is the organization id.
+    pub fn by_id(organization_id: String) -> Self {
+        Match {
+            document_key: organization_id.clone(),
+            organization_id,
+        }
+    }
+}
+
 /// The organizations `condition` matches, as [`Match`]es: up to `limit`, after `after`, in
 /// key order; only those `among` names, if given.
 pub fn in_key_order(
