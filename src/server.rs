@@ -133,6 +133,14 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
             "wrote the match profiles that published firms lacked"
         );
     }
+    let representations = db::representations::write_stale(&mut conn)
+        .context("cannot write the organizations' representations")?;
+    if representations > 0 {
+        tracing::info!(
+            organizations = representations,
+            "wrote the representations organizations lacked"
+        );
+    }
     tracing::info!(database = %url, applied = applied.len(), "database ready");
     let created = applied
         .first()

@@ -113,13 +113,16 @@ pub fn of_buyer_request(
         .load(conn)?)
 }
 
+/// An event that concerns an organization: its position, the organization's id and the action.
+pub type OrganizationEvent = (i64, String, String);
+
 /// A page of the events that concern organizations (the organization or one of its records),
 /// after `after`, in position order.
 pub fn organization_events(
     conn: &mut DbConnection,
     after: i64,
     limit: i64,
-) -> Result<Vec<(i64, String, String)>, ApiError> {
+) -> Result<Vec<OrganizationEvent>, ApiError> {
     let rows: Vec<(i64, Option<String>, String)> = audit_events::table
         .filter(audit_events::position.gt(after))
         .filter(audit_events::organization_id.is_not_null())

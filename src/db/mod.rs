@@ -17,6 +17,7 @@ pub mod organizations;
 pub(crate) mod pool;
 pub mod programmes;
 pub mod reference;
+pub mod representations;
 pub mod schema;
 pub mod search;
 pub mod sessions;

@@ -201,6 +201,7 @@ pub fn insert(conn: &mut DbConnection, org: &Organization, actor: &Caller) -> Re
         .values(Row::from_domain(org))
         .execute(conn)?;
     write_registry_ids(conn, org)?;
+    super::representations::refresh(conn, &[&org.id])?;
     super::search::refresh(conn, &org.id)?;
     super::match_profiles::refresh(conn, &org.id)?;
     audit::record(conn, change(org, actor, "created"), None, Some(org))
@@ -231,6 +232,7 @@ pub fn save(
         .execute(conn)?;
         write_registry_ids(conn, after)?;
     }
+    super::representations::refresh(conn, &[&after.id])?;
     if before.fields != after.fields {
         super::search::refresh(conn, &after.id)?;
     }
@@ -239,7 +241,8 @@ pub fn save(
     audit::record(conn, change(after, actor, action), Some(before), Some(after))
 }
 
-/// Raises the version of an organization whose records changed, so that its ETag changes.
+/// Raises the version of an organization whose records changed, so that its ETag changes, and
+/// writes its representation again.
 pub fn touch(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
     diesel::update(organizations::table.find(id))
         .set((
@@ -247,7 +250,7 @@ pub fn touch(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
             organizations::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    super::representations::refresh(conn, &[id])
 }
 
 fn write_registry_ids(conn: &mut DbConnection, org: &Organization) -> Result<(), ApiError> {
@@ -297,7 +300,8 @@ pub fn statuses(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String,
 pub fn insert_many(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(), ApiError> {
     let rows: Vec<Row> = orgs.iter().map(Row::from_domain).collect();
     super::batch_insert!(conn, organizations::table, rows)?;
-    Ok(())
+    let ids: Vec<&str> = orgs.iter().map(|org| org.id.as_str()).collect();
+    super::representations::refresh(conn, &ids)
 }
 
 /// How many organizations there are.

@@ -295,6 +295,18 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    organization_representations (organization_id) {
+        organization_id -> Text,
+        status -> Text,
+        format -> Integer,
+        partner -> Text,
+        staff -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(organization_representations, organizations);
+
+diesel::table! {
     search_documents (organization_id) {
         organization_id -> Text,
         primary_text -> Text,

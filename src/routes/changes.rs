@@ -1,14 +1,16 @@
 //! The change feed partner portals mirror the directory from.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::guard::{Anyone, Auth};
-use crate::db::{self, Pool, audit, organizations};
+use crate::db::{self, DbConnection, Pool, audit, representations};
 use crate::domain::organization::Organization;
+use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
 use crate::http::etag;
 
@@ -38,7 +40,8 @@ pub struct Change {
     /// `true` when the organization has left the caller's view: remove it from a mirror.
     pub tombstone: bool,
     /// Its current representation (none on a tombstone).
-    pub organization: Option<Organization>,
+    #[schema(value_type = Option<Organization>)]
+    pub organization: Option<Box<RawValue>>,
 }
 
 /// A page of the feed.
@@ -82,57 +85,66 @@ pub async fn changes(
         ));
     }
     let viewer = auth.caller.viewer();
-    let page = db::run(&pool, move |conn| {
-        let events = audit::organization_events(conn, after, limit + 1)?;
-        let has_more = events.len() as i64 > limit;
-        let events = &events[..events.len().min(limit as usize)];
-        let next_after = events.last().map_or(after, |(position, _, _)| *position);
-        let mut latest: HashMap<&str, (i64, &str)> = HashMap::new();
-        for (position, organization, action) in events {
-            latest.insert(organization, (*position, action));
-        }
-        let ids: Vec<&str> = latest.keys().copied().collect();
-        let mut current: HashMap<String, Organization> = organizations::find_many(conn, &ids)?
-            .into_iter()
-            .map(|o| (o.id.clone(), o))
-            .collect();
+    let page = db::run(&pool, move |conn| read_page(conn, viewer, after, limit)).await?;
+    etag::json_with_digest(&req, &page)
+}
+
+/// The page after `after`: each organization's latest event in it, in position order, with
+/// the organization as `viewer` may see it now.
+fn read_page(conn: &mut DbConnection, viewer: Viewer, after: i64, limit: i64) -> Result<Changes, ApiError> {
+    let mut events = audit::organization_events(conn, after, limit + 1)?;
+    let has_more = events.len() as i64 > limit;
+    events.truncate(limit as usize);
+    let next_after = events.last().map_or(after, |(position, _, _)| *position);
+    let events = latest_per_organization(events);
+    let ids: Vec<&str> = events.iter().map(|(_, id, _)| id.as_str()).collect();
+    let mut visible: HashMap<String, String> = representations::read(conn, &ids, viewer)?
+        .into_iter()
+        .filter(|stored| viewer.sees(stored.status))
+        .map(|stored| (stored.id, stored.json))
+        .collect();
+    let once_seen = if viewer.sees_internal() {
+        Vec::new()
+    } else {
         let hidden: Vec<&str> = ids
             .iter()
             .copied()
-            .filter(|id| current.get(*id).is_none_or(|o| !viewer.sees(o.status)))
+            .filter(|id| !visible.contains_key(*id))
             .collect();
-        let once_seen = if viewer.sees_internal() {
-            Vec::new()
-        } else {
-            audit::ever_published(conn, &hidden)?
-        };
-        // In position order before the records join them: a change with its record is large to move.
-        let mut in_order: Vec<(&str, (i64, &str))> = latest.into_iter().collect();
-        in_order.sort_unstable_by_key(|(_, (position, _))| *position);
-        let items: Vec<Change> = in_order
-            .into_iter()
-            .filter_map(|(id, (position, action))| {
-                let organization = current.remove(id).filter(|o| viewer.sees(o.status));
-                let tombstone = organization.is_none();
-                // A record the caller never saw is not news to them, not even as a tombstone.
-                if tombstone && !viewer.sees_internal() && !once_seen.iter().any(|seen| seen == id) {
-                    return None;
-                }
-                Some(Change {
-                    position,
-                    organization_id: id.to_owned(),
-                    action: action.to_owned(),
-                    tombstone,
-                    organization: organization.map(|o| o.for_viewer(viewer)),
-                })
-            })
-            .collect();
-        Ok(Changes {
-            items,
-            next_after,
-            has_more,
-        })
+        audit::ever_published(conn, &hidden)?
+    };
+    let mut items = Vec::with_capacity(events.len());
+    for (position, id, action) in events {
+        let organization = visible.remove(&id);
+        let tombstone = organization.is_none();
+        // A record the caller never saw is not news to them, not even as a tombstone.
+        if tombstone && !viewer.sees_internal() && !once_seen.contains(&id) {
+            continue;
+        }
+        items.push(Change {
+            position,
+            organization_id: id,
+            action,
+            tombstone,
+            organization: organization
+                .map(RawValue::from_string)
+                .transpose()
+                .map_err(ApiError::internal)?,
+        });
+    }
+    Ok(Changes {
+        items,
+        next_after,
+        has_more,
     })
-    .await?;
-    etag::json_with_digest(&req, &page)
+}
+
+/// The last event of each organization among `events`, still in position order: a mirror
+/// needs only what an organization is now.
+fn latest_per_organization(mut events: Vec<audit::OrganizationEvent>) -> Vec<audit::OrganizationEvent> {
+    let mut seen = HashSet::with_capacity(events.len());
+    events.reverse();
+    events.retain(|(_, id, _)| seen.insert(id.clone()));
+    events.reverse();
+    events
 }

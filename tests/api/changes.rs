@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::{act, create_org, partner_key};
+use crate::directory::{act, create_org, every_organization, partner_key};
 use crate::helpers::TestApp;
 
 /// Applies the whole feed from 0 to an empty mirror, `limit` events a page.
@@ -170,3 +170,92 @@ backend_test!(replaying_the_feed_reproduces_the_visible_set, |app| {
         assert_eq!(response.status(), 400, "{bad}");
     }
 });
+
+/// Each organization of a replayed feed, beside what a list returns to the same caller (the
+/// same compact representation, without the records a read by id adds).
+async fn mirrored_and_listed(app: &TestApp, token: &str, ids: &[&str]) -> Vec<(Value, Value)> {
+    let (mirror, _, _) = replay(app, token, 1000).await;
+    let listed = every_organization(app, token, "sort=name").await;
+    ids.iter()
+        .map(|id| {
+            let in_list = listed.iter().find(|o| o["id"] == *id).unwrap();
+            (mirror[*id].clone(), in_list.clone())
+        })
+        .collect()
+}
+
+backend_test!(
+    the_feed_carries_what_a_list_returns_after_every_kind_of_write,
+    |app| {
+        let curator = app.token_for("curator").await;
+        let admin = app.admin_token().await;
+        let key = partner_key(app, &admin).await;
+        let kept = create_org(
+            app,
+            &curator,
+            &json!({"kind": "firm", "name": "Feed Kept", "country": "SN", "internal_notes": "staff only",
+                "registry_ids": [{"scheme": "ninea", "value": "004567890 2G3"}]}),
+        )
+        .await;
+        let plain = create_org(
+            app,
+            &curator,
+            &json!({"kind": "association", "name": "Feed Plain", "country": "SN"}),
+        )
+        .await;
+        let ids = [kept["id"].as_str().unwrap(), plain["id"].as_str().unwrap()];
+        for id in ids {
+            assert_eq!(act(app, &curator, id, "publish").await, 200);
+        }
+        assert_eq!(act(app, &curator, ids[0], "verify").await, 200);
+        // A new record raises the version; a merge patch changes fields and identifiers.
+        let market = json!({"country": "FR", "kind": "served"});
+        let markets = format!("/v1/organizations/{}/markets", ids[0]);
+        let added = app
+            .authed(Method::POST, &markets, &curator)
+            .json(&market)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), 201);
+        let location = format!("/v1/organizations/{}", ids[1]);
+        let current = app.authed(Method::GET, &location, &curator).send().await.unwrap();
+        let tag = current.headers()["etag"].to_str().unwrap().to_owned();
+        let patch = json!({"name": "Feed Plain Renamed", "registry_ids": [{"scheme": "rccm", "value": "SN-DKR-2018-B-12345"}]});
+        let patched = app
+            .authed(Method::PATCH, &location, &curator)
+            .header("If-Match", &tag)
+            .json(&patch)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(patched.status(), 200);
+
+        let staff = mirrored_and_listed(app, &curator, &ids).await;
+        let partner = mirrored_and_listed(app, &key, &ids).await;
+        for (mirrored, listed) in staff.iter().chain(&partner) {
+            assert_eq!(mirrored, listed);
+        }
+        let (staff, partner) = (&staff[0].0, &partner[0].0);
+        assert_eq!(staff["internal_notes"], "staff only");
+        assert!(staff["verification"]["verified_by"].is_string() && staff["version"].as_i64() > Some(3));
+        assert!(partner["internal_notes"].is_null() && partner["verification"]["verified_by"].is_null());
+        assert!(partner["verification"]["verified_at"].is_string());
+
+        // As a database stood before the representations were stored, or with an older format of
+        // them: the next start writes them again.
+        app.db.execute(&format!(
+            "DELETE FROM organization_representations WHERE organization_id = '{}'",
+            ids[0]
+        ));
+        app.db
+            .execute("UPDATE organization_representations SET format = 0, partner = '{}', staff = NULL");
+        let restarted = app.spawn_server(&[]).await;
+        for token in [&curator, &key] {
+            for (mirrored, listed) in mirrored_and_listed(app, token, &ids).await {
+                assert_eq!(mirrored, listed);
+            }
+        }
+        restarted.stop().await;
+    }
+);
