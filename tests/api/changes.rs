@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::{act, create_org, every_organization, partner_key};
+use crate::directory::{act, create_org, etag, every_organization, partner_key};
 use crate::helpers::TestApp;
 
 /// Applies the whole feed from 0 to an empty mirror, `limit` events a page.
@@ -139,7 +139,7 @@ backend_test!(replaying_the_feed_reproduces_the_visible_set, |app| {
         .send()
         .await
         .unwrap();
-    let tag = tail.headers()["etag"].to_str().unwrap().to_owned();
+    let tag = etag(&tail);
     let body: Value = tail.json().await.unwrap();
     assert!(body["items"].as_array().unwrap().is_empty() && body["next_after"] == last);
     let again = app
@@ -220,7 +220,7 @@ backend_test!(
         assert_eq!(added.status(), 201);
         let location = format!("/v1/organizations/{}", ids[1]);
         let current = app.authed(Method::GET, &location, &curator).send().await.unwrap();
-        let tag = current.headers()["etag"].to_str().unwrap().to_owned();
+        let tag = etag(&current);
         let patch = json!({"name": "Feed Plain Renamed", "registry_ids": [{"scheme": "rccm", "value": "SN-DKR-2018-B-12345"}]});
         let patched = app
             .authed(Method::PATCH, &location, &curator)
