@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::directory::{act, create_org, etag, every_organization, partner_key};
+use crate::directory::{act, create_org, etag, every_organization, partner_key, patch};
 use crate::helpers::TestApp;
 
 /// Applies the whole feed from 0 to an empty mirror, `limit` events a page.
@@ -221,14 +221,8 @@ backend_test!(
         let location = format!("/v1/organizations/{}", ids[1]);
         let current = app.authed(Method::GET, &location, &curator).send().await.unwrap();
         let tag = etag(&current);
-        let patch = json!({"name": "Feed Plain Renamed", "registry_ids": [{"scheme": "rccm", "value": "SN-DKR-2018-B-12345"}]});
-        let patched = app
-            .authed(Method::PATCH, &location, &curator)
-            .header("If-Match", &tag)
-            .json(&patch)
-            .send()
-            .await
-            .unwrap();
+        let changed = json!({"name": "Feed Plain Renamed", "registry_ids": [{"scheme": "rccm", "value": "SN-DKR-2018-B-12345"}]});
+        let patched = patch(app, &curator, &location, &tag, &changed).await;
         assert_eq!(patched.status(), 200);
 
         let staff = mirrored_and_listed(app, &curator, &ids).await;

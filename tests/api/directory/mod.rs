@@ -97,3 +97,19 @@ pub async fn partner_key(app: &TestApp, admin: &str) -> String {
 pub fn etag(response: &reqwest::Response) -> String {
     response.headers()["etag"].to_str().unwrap().to_owned()
 }
+
+/// A merge patch of `path` as `token`, naming with `If-Match` the version it read.
+pub async fn patch(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    if_match: &str,
+    body: &Value,
+) -> reqwest::Response {
+    app.authed(Method::PATCH, path, token)
+        .header("If-Match", if_match)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}

@@ -57,21 +57,9 @@ backend_test!(curators_create_read_and_patch_organizations, |app| {
         .await
         .unwrap();
     assert_eq!(missing.status(), 428);
-    let stale = app
-        .authed(Method::PATCH, &location, &curator)
-        .header("If-Match", "\"99\"")
-        .json(&patch)
-        .send()
-        .await
-        .unwrap();
+    let stale = crate::directory::patch(app, &curator, &location, "\"99\"", &patch).await;
     assert_eq!(stale.status(), 412);
-    let patched = app
-        .authed(Method::PATCH, &location, &curator)
-        .header("If-Match", &tag)
-        .json(&patch)
-        .send()
-        .await
-        .unwrap();
+    let patched = crate::directory::patch(app, &curator, &location, &tag, &patch).await;
     assert_eq!(patched.status(), 200);
     let new_tag = etag(&patched);
     assert_ne!(new_tag, tag);
