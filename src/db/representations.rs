@@ -25,7 +25,8 @@ const REBUILD_BATCH: i64 = 1_000;
 pub struct Representation {
     /// The organization's id.
     pub id: String,
-    /// Its lifecycle status, which tells whether the viewer may see it at all.
+    /// Its lifecycle status, which tells whether the viewer may see it at all: stored with the
+    /// JSON, so that the feed reads one table and not the organizations too.
     pub status: Status,
     /// The organization as the viewer sees it, as JSON.
     pub json: String,
