@@ -1,6 +1,7 @@
 //! A page by relevance holds what its text matches to the other filters in one of two ways:
 //! against the facet index in memory (once it has loaded) or in the database (while it
-//! loads). Both must give the same pages.
+//! loads); so does a page in the order of a column, filtered on records. Both must give the
+//! same pages.
 
 use std::collections::HashMap;
 
@@ -123,6 +124,71 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
     .unwrap();
 });
 
+/// Lists in the order of a column, filtered on records, which the facet index screens: from
+/// many firms to none, in every order and direction, over several pages.
+const SORTED: [(Role, &str); 8] = [
+    (Role::Partner, "service=bpo&language=en&market=FR&limit=7"),
+    (Role::Partner, "service=bpo&sort=name&limit=50"),
+    (
+        Role::Partner,
+        "certification=iso_iec_27001&min_seats=100&order=desc&limit=9",
+    ),
+    (Role::Curator, "language=fr&sort=updated&limit=20"),
+    (Role::Partner, "market=FR&sort=name&order=desc&limit=100"),
+    (
+        Role::Partner,
+        "language=wo&employees_min=100&founded_to=2015&order=desc",
+    ),
+    (
+        Role::Curator,
+        "min_fte=50&employees_min=50&sort=updated&order=desc&limit=11",
+    ),
+    (Role::Partner, "kind=association&service=bpo"),
+];
+
+backend_test!(column_pages_screened_in_memory_are_the_database_pages, |app| {
+    let (mut conn, reference, index) = indexed(app, 2500).await;
+    tokio::task::spawn_blocking(move || {
+        for (role, text) in SORTED {
+            let viewer = Viewer::new(role);
+            let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
+            let filters = &query.filters;
+            assert!(search::screens_in_memory(filters), "{text}");
+            let database = every_page(&mut conn, &query, |conn, page| {
+                search::sorted(conn, filters, page, &Screen::Database)
+            });
+            let memory = every_page(&mut conn, &query, |conn, page| {
+                index.screening(conn, filters, |conn, screen| {
+                    search::sorted(conn, filters, page, screen)
+                })
+            });
+            assert_eq!(database, memory, "{text}");
+            let passing = every_passing(&mut conn, text, &reference, viewer);
+            let among = every_page(&mut conn, &query, |conn, page| {
+                search::sorted(conn, filters, page, &Screen::Among(&passing))
+            });
+            assert_eq!(database, among, "{text}, among the firms passing");
+            let listed = Listed::new(&mut conn, passing);
+            // A share that is too high has a walk read more batches, each larger; one too low
+            // to expect a batch to fill the page leaves the filters to the database.
+            for share in [1.0, 0.5, 0.02, 0.0001] {
+                let screen = Screen::Memory {
+                    passing: &listed,
+                    share,
+                };
+                let screened = every_page(&mut conn, &query, |conn, page| {
+                    search::sorted(conn, filters, page, &screen)
+                });
+                assert_eq!(database, screened, "{text}, share {share}");
+            }
+            let found = text != "kind=association&service=bpo";
+            assert_eq!(!database.is_empty(), found, "{text}: {database:?}");
+        }
+    })
+    .await
+    .unwrap();
+});
+
 /// Filters that keep a sixth of some thousands of firms: more than the index lists, few enough
 /// that PostgreSQL probes them for the text; the best tier is then told from the words of their
 /// names the index holds, updated as firms are written after it loaded.
@@ -220,7 +286,11 @@ impl Passing for Listed {
 fn every_passing(conn: &mut DbConnection, text: &str, reference: &Reference, viewer: Viewer) -> Vec<String> {
     let filters: Vec<&str> = text
         .split('&')
-        .filter(|p| !["q=", "order=", "limit="].iter().any(|name| p.starts_with(name)))
+        .filter(|p| {
+            !["q=", "sort=", "order=", "limit="]
+                .iter()
+                .any(|name| p.starts_with(name))
+        })
         .chain(["limit=100"])
         .collect();
     let (query, _) = ListQuery::parse(&filters.join("&"), reference, viewer, Purpose::List).unwrap();

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use super::organizations::{self, Row};
+use super::organizations;
 use super::schema::{search_documents, taxonomy_terms};
 use super::sql::{Sql, Value};
 use super::{Backend, DbConnection};
@@ -16,10 +16,12 @@ use crate::domain::vocab::Status;
 use crate::error::ApiError;
 use crate::facets::Facets;
 
+mod column;
 mod postgres_tier;
 mod relevance;
 mod text;
 
+pub use column::{screens_in_memory, sorted};
 use text::{Direction, TextMatch};
 
 /// A filter a facet can leave out when counting its own values.
@@ -244,11 +246,10 @@ pub fn list(
     filters: &Filters,
     page: PageRequest<'_>,
 ) -> Result<(Vec<Organization>, Option<Position>), ApiError> {
-    if page.sort == SortKey::Relevance {
-        return ranked(conn, filters, page, &Screen::Database);
+    match page.sort {
+        SortKey::Relevance => ranked(conn, filters, page, &Screen::Database),
+        _ => sorted(conn, filters, page, &Screen::Database),
     }
-    let (rows, next) = by_column(conn, filters, page)?;
-    Ok((organizations::hydrate(conn, rows)?, next))
 }
 
 /// One page by relevance whose matches `screen` holds to the other filters, and the position
@@ -262,62 +263,6 @@ pub fn ranked(
     let (ids, next) = relevance::page(conn, filters, page, screen)?;
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     Ok((organizations::find_many(conn, &ids)?, next))
-}
-
-/// A page in the order of an organizations column, with the id as tie-break.
-fn by_column(
-    conn: &mut DbConnection,
-    filters: &Filters,
-    page: PageRequest<'_>,
-) -> Result<(Vec<Row>, Option<Position>), ApiError> {
-    let PageRequest {
-        sort,
-        descending,
-        after,
-        limit,
-    } = page;
-    let backend = conn.backend();
-    let column = match sort {
-        SortKey::Name => "o.name",
-        SortKey::Updated => "o.updated_at",
-        SortKey::Created | SortKey::Relevance => "o.created_at",
-    };
-    let mut sql = Sql::new("SELECT o.*");
-    from(&mut sql, backend, !filters.terms.is_empty());
-    conditions(
-        &mut sql,
-        backend,
-        filters,
-        None,
-        TextMatch::anywhere(&filters.terms),
-    );
-    let (direction, beyond) = if descending { ("DESC", "<") } else { ("ASC", ">") };
-    if let Some(after) = after {
-        sql.push(&format!(" AND ({column}, o.id) {beyond} ("))
-            .bind(after.value.clone())
-            .push(", ")
-            .bind(Value::Text(after.id.clone()))
-            .push(")");
-    }
-    sql.push(&format!(
-        " ORDER BY {column} {direction}, o.id {direction} LIMIT "
-    ))
-    .bind(Value::Int(limit as i32 + 1));
-    let mut rows: Vec<Row> = sql.load(conn)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = match rows.last() {
-        Some(last) if more => Some(Position {
-            value: match sort {
-                SortKey::Name => Value::Text(last.name.clone()),
-                SortKey::Updated => Value::Time(last.updated_at),
-                SortKey::Created | SortKey::Relevance => Value::Time(last.created_at),
-            },
-            id: last.id.clone(),
-        }),
-        _ => None,
-    };
-    Ok((rows, next))
 }
 
 /// Hands to `visit` the id of each organization, whatever its status, whose search text holds

@@ -79,6 +79,9 @@ pub async fn list_organizations(
             SortKey::Relevance => index.screening(conn, &filters, |conn, screen| {
                 query::ranked(conn, &filters, page, screen)
             }),
+            _ if query::screens_in_memory(&filters) => index.screening(conn, &filters, |conn, screen| {
+                query::sorted(conn, &filters, page, screen)
+            }),
             _ => query::list(conn, &filters, page),
         }
     })
