@@ -254,7 +254,10 @@ impl FacetIndex {
             }
             progress.applied
         };
-        Ok(!facet_facts::changes_after(conn, applied, 1)?.is_empty())
+        // The latest position rather than the first change after `applied`: PostgreSQL keeps
+        // one plan for it, where it planned the other afresh on every count (a tenth of a
+        // millisecond, longer than running it).
+        Ok(facet_facts::latest_position(conn)? > applied)
     }
 
     /// Reads every organization, then the changes committed meanwhile; the index counts from
