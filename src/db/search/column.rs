@@ -23,9 +23,10 @@ use crate::error::ApiError;
 /// A walk reads this many times the keys expected to fill the page, so that one batch usually
 /// does.
 const BATCH_MARGIN: f64 = 1.25;
-/// Keys a walk reads at most per batch; the next batch after one that filled nothing reads
-/// this many times more, up to it.
+/// Keys a walk reads at most per batch.
 const LARGEST_BATCH: i64 = 8_192;
+/// A batch that leaves the page short is followed by one this many times larger: the share
+/// passing is an average, and the keys ahead may hold fewer.
 const BATCH_GROWTH: i64 = 8;
 
 /// Where an organization stands in each column order.
