@@ -255,8 +255,8 @@ impl FacetIndex {
             progress.applied
         };
         // The latest position rather than the first change after `applied`: PostgreSQL keeps
-        // one plan for it, where it planned the other afresh on every count (a tenth of a
-        // millisecond, longer than running it).
+        // one plan for it, where it planned the other afresh on every screened list and every
+        // count (a tenth of a millisecond, longer than running it).
         Ok(facet_facts::latest_position(conn)? > applied)
     }
 
