@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::Facets;
 use super::bitset::Bitset;
 use super::documents::Documents;
-use super::names::Names;
+use super::names::{NameText, Names};
 use super::ordinals::Ordinals;
 use super::postings::{Holders, Postings, later, ranked};
 use super::profiles::Profiles;
@@ -20,6 +20,9 @@ use crate::domain::reference::Reference;
 use crate::domain::search::{Filters, SampleFilter};
 use crate::domain::vocab::CapacityUnit;
 use crate::error::ApiError;
+
+/// Organizations read at a time when their names are tested for a text.
+const NAMES_CHUNK: usize = 256;
 
 /// What the index keeps of one organization, as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +80,14 @@ impl Numbers {
 /// An id as the API writes it.
 fn hyphenated(id: u128) -> String {
     uuid::Uuid::from_u128(id).hyphenated().to_string()
+}
+
+/// `after` as the index keys ids: `None` when it is no id, `Some(None)` when there is none.
+fn parsed(after: Option<&str>) -> Option<Option<u128>> {
+    match after {
+        Some(id) => Some(Some(uuid::Uuid::parse_str(id).ok()?.as_u128())),
+        None => Some(None),
+    }
 }
 
 /// Whether a stored value meets a lower bound; a missing value meets none.
@@ -387,25 +398,6 @@ impl Index {
         self.ordinals.get(key)
     }
 
-    /// Up to `limit` organizations in `among`, beyond `after` in id order (downwards when
-    /// `descending`), with their ordinals; `None` when `after` is no id.
-    fn in_order(
-        &self,
-        among: &Bitset,
-        after: Option<&str>,
-        descending: bool,
-        limit: usize,
-    ) -> Option<Vec<(u32, u128)>> {
-        let after = match after {
-            Some(id) => Some(uuid::Uuid::parse_str(id).ok()?.as_u128()),
-            None => None,
-        };
-        Some(
-            self.ordinals
-                .in_order(after, descending, limit, |ordinal| among.contains(ordinal)),
-        )
-    }
-
     /// Up to `limit` ids of organizations in `among`, beyond `after` in id order (downwards when
     /// `descending`); `None` when `after` is no id.
     pub fn ids_in_order(
@@ -415,33 +407,52 @@ impl Index {
         descending: bool,
         limit: usize,
     ) -> Option<Vec<String>> {
-        let found = self.in_order(among, after, descending, limit)?;
+        let after = parsed(after)?;
+        let found = self
+            .ordinals
+            .in_order(after, descending, limit, |ordinal| among.contains(ordinal));
         Some(found.into_iter().map(|(_, id)| hyphenated(id)).collect())
     }
 
-    /// The organizations [`ids_in_order`](Index::ids_in_order) reads, told apart by whether
-    /// their names hold every term, the last as a prefix, without writing out the ids of those
-    /// whose names do not; `None` when `after` is no id or the names of one are unknown.
+    /// Up to `wanted` organizations in `among` whose names hold every term, the last as a
+    /// prefix, beyond `after` in id order (downwards when `descending`), reading at most
+    /// `budget` of `among`; `None` when `after` is no id or the names of one read are unknown.
     pub fn names_in_order(
         &self,
         among: &Bitset,
         after: Option<&str>,
         descending: bool,
-        limit: usize,
+        wanted: usize,
+        budget: usize,
         terms: &[String],
     ) -> Option<Named> {
-        let found = self.in_order(among, after, descending, limit)?;
-        let mut holding = Vec::new();
-        for &(ordinal, id) in &found {
-            if self.names.hold(ordinal, terms)? {
-                holding.push(hyphenated(id));
+        let mut after = parsed(after)?;
+        let text = NameText::new(terms);
+        let mut named = Named::default();
+        let mut read = 0;
+        while read < budget {
+            // Read in chunks: a text the names hold densely fills the page within the first.
+            let chunk = (budget - read).min(NAMES_CHUNK);
+            let found = self
+                .ordinals
+                .in_order(after, descending, chunk, |ordinal| among.contains(ordinal));
+            for &(ordinal, id) in &found {
+                read += 1;
+                after = Some(id);
+                if self.names.hold(ordinal, &text)? {
+                    named.holding.push(hyphenated(id));
+                    if named.holding.len() == wanted {
+                        named.read_on = Some(hyphenated(id));
+                        return Some(named);
+                    }
+                }
+            }
+            if found.len() < chunk {
+                return Some(named);
             }
         }
-        Some(Named {
-            read: found.len(),
-            last_read: found.last().map(|&(_, id)| hyphenated(id)),
-            holding,
-        })
+        named.read_on = after.map(hyphenated);
+        Some(named)
     }
 
     /// The ordinal of the organization whose SQLite search document has `rowid`.
@@ -703,5 +714,66 @@ mod tests {
         assert_eq!(passing(&["bpo", "it.web"]), 4);
         assert_eq!(passing(&["bpo.outbound", "it.web"]), 2);
         assert_eq!(passing(&["it"]), 3);
+    }
+
+    #[test]
+    fn names_are_read_in_id_order_until_enough_hold_the_text_or_the_budget_is_spent() {
+        let mut index = Index::new(&Reference::new(vec![], vec![], vec![], vec![]));
+        for n in 1..=10 {
+            let words = if n % 2 == 1 {
+                "sahel digital"
+            } else {
+                "teranga conseil"
+            };
+            let mut facts = firm(n, "SN", &[], None);
+            facts.name_words = Some(words.split(' ').map(str::to_owned).collect());
+            facts.country = if n == 3 { "ML" } else { "SN" }.into();
+            index.put(&facts).unwrap();
+        }
+        let senegalese = index.passing(&Filters {
+            countries: vec!["SN".into()],
+            ..published()
+        });
+        let id = |n: u128| uuid::Uuid::from_u128(n).to_string();
+        let ids = |ns: &[u128]| ns.iter().map(|&n| id(n)).collect::<Vec<_>>();
+        let terms = |q: &str| q.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let named = |after: Option<u128>, descending, wanted, budget, q: &str| {
+            let after = after.map(id);
+            index
+                .names_in_order(
+                    &senegalese,
+                    after.as_deref(),
+                    descending,
+                    wanted,
+                    budget,
+                    &terms(q),
+                )
+                .unwrap()
+        };
+
+        let enough = named(None, false, 2, 100, "sahel");
+        assert_eq!(enough.holding, ids(&[1, 5]), "3 does not pass");
+        assert_eq!(enough.read_on, Some(id(5)));
+        let spent = named(None, false, 10, 4, "teranga con");
+        assert_eq!(spent.holding, ids(&[2, 4]));
+        assert_eq!(spent.read_on, Some(id(5)), "four read: 1, 2, 4 and 5");
+        let rest = named(Some(5), false, 10, 100, "teranga con");
+        assert_eq!(rest.holding, ids(&[6, 8, 10]));
+        assert_eq!(rest.read_on, None, "no firm left");
+        let downwards = named(Some(9), true, 2, 100, "conseil");
+        assert_eq!(downwards.holding, ids(&[8, 6]));
+        assert!(
+            named(None, false, 5, 100, "digi sahel").holding.is_empty(),
+            "only the last term is a prefix"
+        );
+
+        let unnamed = firm(11, "SN", &[], None);
+        index.put(&unnamed).unwrap();
+        let all = index.passing(&published());
+        assert_eq!(
+            index.names_in_order(&all, Some(&id(10)), false, 5, 100, &terms("sahel")),
+            None,
+            "the names of 11 are unknown"
+        );
     }
 }

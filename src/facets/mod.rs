@@ -390,11 +390,12 @@ impl Passing for PassingIndex<'_> {
         &self,
         after: Option<&str>,
         descending: bool,
-        limit: usize,
+        wanted: usize,
+        budget: usize,
         terms: &[String],
     ) -> Option<Named> {
         self.index
-            .names_in_order(self.passing, after, descending, limit, terms)
+            .names_in_order(self.passing, after, descending, wanted, budget, terms)
     }
 }
 

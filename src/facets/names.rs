@@ -1,10 +1,13 @@
 //! The words of every organization's names as PostgreSQL's search document holds them (its
 //! lexemes of weight A): the best relevance tier is then told in memory for each firm passing
 //! the filters, where PostgreSQL would descend its primary key once per firm (about 360 of them
-//! for a page of `sahel` among a filtered million, most of such a search's cost).
+//! for a page of `sahel` among a filtered million, most of such a search's cost) or walk the
+//! documents of every firm in key order.
 //!
 //! One text holds them all, each organization's words after one another, each followed by a
 //! space: 8 bytes per organization and its words, where a string each would take 24 more.
+
+use memchr::memmem;
 
 /// Where an organization's words lie in the text.
 #[derive(Debug, Clone, Copy)]
@@ -63,22 +66,15 @@ impl Names {
         }
     }
 
-    /// Whether the names of organization `ordinal` hold every term, the last as a prefix (as
-    /// `to_tsquery('simple', 'teranga & cont:*')` matches); `None` when its words are unknown.
-    pub fn hold(&self, ordinal: u32, terms: &[String]) -> Option<bool> {
+    /// Whether the names of organization `ordinal` hold every term of `text`; `None` when its
+    /// words are unknown.
+    pub fn hold(&self, ordinal: u32, text: &NameText) -> Option<bool> {
         let span = self.spans.get(ordinal as usize)?;
         if span.start == u32::MAX {
             return None;
         }
-        let (start, end) = (span.start as usize, (span.start + span.len) as usize);
-        let words = || self.text[start..end].split_terminator(' ');
-        let Some((last, others)) = terms.split_last() else {
-            return Some(false);
-        };
-        Some(
-            others.iter().all(|term| words().any(|w| w == term))
-                && words().any(|w| w.starts_with(last.as_str())),
-        )
+        let words = &self.text.as_bytes()[span.start as usize..(span.start + span.len) as usize];
+        Some(!text.finders.is_empty() && text.finders.iter().all(|finder| begins_a_word(finder, words)))
     }
 
     /// Rewrites the text without the words no organization holds any more.
@@ -94,6 +90,39 @@ impl Names {
     }
 }
 
+/// The terms of a search, as sought among an organization's words: every one a whole word but
+/// the last, which may begin one (as `to_tsquery('simple', 'teranga & cont:*')` matches).
+pub struct NameText {
+    /// Per term, what a word begins with: the term and the space after a whole word.
+    finders: Vec<memmem::Finder<'static>>,
+}
+
+impl NameText {
+    pub fn new(terms: &[String]) -> Self {
+        let last = terms.len().saturating_sub(1);
+        let finders = terms
+            .iter()
+            .enumerate()
+            .map(|(i, term)| {
+                let sought = if i == last {
+                    term.clone()
+                } else {
+                    format!("{term} ")
+                };
+                memmem::Finder::new(sought.as_bytes()).into_owned()
+            })
+            .collect();
+        NameText { finders }
+    }
+}
+
+/// Whether `finder`'s needle begins one of `words`, each followed by a space. A search of the
+/// bytes, where splitting the words and comparing each to each term cost 0.65 µs per firm,
+/// six times as much: a search reads thousands of firms.
+fn begins_a_word(finder: &memmem::Finder<'_>, words: &[u8]) -> bool {
+    finder.find_iter(words).any(|at| at == 0 || words[at - 1] == b' ')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +136,7 @@ mod tests {
         let mut names = Names::default();
         names.set(0, &words("sahel teranga tst"));
         names.set(2, &words("gorée conseil"));
-        let hold = |ordinal, q: &str| names.hold(ordinal, &words(q));
+        let hold = |ordinal, q: &str| names.hold(ordinal, &NameText::new(&words(q)));
         assert_eq!(hold(0, "teranga sah"), Some(true));
         assert_eq!(hold(0, "sahel"), Some(true));
         assert_eq!(
@@ -135,9 +164,9 @@ mod tests {
         let live = 3 * "dakar digital ".len() + "saint louis 9 ".len();
         assert!(names.text.len() <= 2 * live, "{}", names.text.len());
         names.clear(3);
-        assert_eq!(names.hold(1, &words("louis 9")), Some(true));
-        assert_eq!(names.hold(1, &words("dakar")), Some(false));
-        assert_eq!(names.hold(3, &words("dakar")), None);
-        assert_eq!(names.hold(2, &words("digi")), Some(true));
+        assert_eq!(names.hold(1, &NameText::new(&words("louis 9"))), Some(true));
+        assert_eq!(names.hold(1, &NameText::new(&words("dakar"))), Some(false));
+        assert_eq!(names.hold(3, &NameText::new(&words("dakar"))), None);
+        assert_eq!(names.hold(2, &NameText::new(&words("digi"))), Some(true));
     }
 }

@@ -201,29 +201,30 @@ pub trait Passing {
     /// `descending`): PostgreSQL's document key, whose text sorts as the ids do (lower-case hex,
     /// hyphens in the same places). `None` when `after` is no id.
     fn ids_in_order(&self, after: Option<&str>, descending: bool, limit: usize) -> Option<Vec<String>>;
-    /// The organizations [`ids_in_order`](Passing::ids_in_order) reads, and those of them whose
-    /// names (PostgreSQL's lexemes of weight A) hold every term, the last as a prefix: the best
-    /// relevance tier, told without the database. `None` when the screen does not know the
-    /// names, as by default, or `after` is no id.
+    /// Up to `wanted` organizations that pass and whose names (PostgreSQL's lexemes of weight
+    /// A) hold every term, the last as a prefix, read in the order of
+    /// [`ids_in_order`](Passing::ids_in_order) from `after`, reading at most `budget` of those
+    /// that pass: the best relevance tier, told without the database. `None` when the screen
+    /// does not know the names, as by default, or `after` is no id.
     fn names_in_order(
         &self,
         _after: Option<&str>,
         _descending: bool,
-        _limit: usize,
+        _wanted: usize,
+        _budget: usize,
         _terms: &[String],
     ) -> Option<Named> {
         None
     }
 }
 
-/// Organizations passing the filters read in id order, and those whose names hold a text.
+/// Organizations passing the filters whose names hold a text, read in id order.
+#[derive(Debug, Default, PartialEq)]
 pub struct Named {
-    /// How many were read.
-    pub read: usize,
-    /// The id of the last read.
-    pub last_read: Option<String>,
-    /// The ids of those whose names hold the text, in the order read.
+    /// Their ids, in the order read.
     pub holding: Vec<String>,
+    /// The id of the last organization read, when more that pass may follow it.
+    pub read_on: Option<String>,
 }
 
 impl Screen<'_> {

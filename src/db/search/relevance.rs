@@ -3,7 +3,8 @@
 //! [`Screen`]), until the page is full.
 //!
 //! SQLite's FTS5 yields a tier's matches in that order itself; a PostgreSQL tier takes bounded
-//! steps instead (see `postgres_tier`).
+//! steps instead (see `postgres_tier`), and its best tier is first told from the words of the
+//! names the facet index holds, with no statement at all when they fill the page.
 
 use std::collections::HashSet;
 
@@ -11,7 +12,7 @@ use super::super::sql::{Sql, Value};
 use super::super::{Backend, DbConnection};
 use super::postgres_tier::PostgresTier;
 use super::text::{self, Direction, Match, OrganizationId, TextMatch};
-use super::{PageRequest, Passing, Position, Screen, conditions};
+use super::{Named, PageRequest, Passing, Position, Screen, conditions};
 use crate::domain::search::Filters;
 use crate::error::ApiError;
 
@@ -27,6 +28,11 @@ const LARGEST_BATCH: i64 = 8_192;
 const PROBE_SHARE: f64 = 0.25;
 /// The share of probed firms the text is expected to match before any is probed.
 const PROBE_DENSITY: f64 = 0.25;
+/// Firms passing the filters whose names the best tier tests in memory, in key order, before it
+/// turns to the walk and the index: a firm's words are told in about 0.1 µs, where a walk costs
+/// PostgreSQL about 0.7 µs per document, but a text rare among the names is found sooner from
+/// the index. A text no name holds costs 2 ms more at this budget.
+const NAMES_BUDGET: usize = 20_000;
 /// Firms a tier probes before it turns to the walk and the index instead, also as soon as a
 /// batch of probes finds none: enough to fill a page when one probed firm in twenty matches; a
 /// sparser text is found sooner from its matches (a probe costs what reading two or three
@@ -89,6 +95,21 @@ pub(super) fn page(
             .filter(|(t, _)| *t == tier)
             .map(|(_, key)| key.clone());
         let mut probing = probes_passing(backend, screen);
+        if let Some(named) = reading.named(backend, screen, after.as_ref(), limit + 1 - found.len() as i64) {
+            for id in named.holding {
+                found.push((tier, Match::by_id(id)));
+                if found.len() as i64 > limit {
+                    break 'tiers;
+                }
+            }
+            let Some(read_on) = named.read_on else {
+                continue;
+            };
+            // Past the names' budget, the walk and the index find what is left of a sparse text
+            // sooner than probes would.
+            after = Some(Value::Text(read_on));
+            probing = false;
+        }
         let mut yields = Yield::expecting(if probing {
             PROBE_DENSITY
         } else {
@@ -225,9 +246,36 @@ impl Tier<'_> {
         })
     }
 
+    /// For the best tier on PostgreSQL, when the screen holds the names of the firms that pass:
+    /// up to `wanted` of them whose names hold the text, beyond `after` in key order, reading
+    /// at most [`NAMES_BUDGET`] of them. `None` otherwise.
+    fn named(
+        &self,
+        backend: Backend,
+        screen: &Screen<'_>,
+        after: Option<&Value>,
+        wanted: i64,
+    ) -> Option<Named> {
+        let terms = self.condition.within_names()?;
+        let (Backend::Postgres, Screen::Memory { passing, .. }) = (backend, screen) else {
+            return None;
+        };
+        let after = match after {
+            Some(Value::Text(id)) => Some(id.as_str()),
+            Some(_) => return None,
+            None => None,
+        };
+        passing.names_in_order(
+            after,
+            self.direction.descending,
+            wanted as usize,
+            NAMES_BUDGET,
+            terms,
+        )
+    }
+
     /// Up to `wanted` of the organizations passing the filters, beyond `after` in PostgreSQL's
-    /// key order, and those of them the tier's text matches: each one read by its key, or, for
-    /// the best tier, told from the words of its names when the screen holds them.
+    /// key order, and those of them the tier's text matches, each one read by its key.
     fn probe(
         &self,
         conn: &mut DbConnection,
@@ -240,20 +288,6 @@ impl Tier<'_> {
             Some(Value::Text(id)) => Some(id.as_str()),
             _ => None,
         };
-        let read_on = |read: usize, last: Option<&String>| match last {
-            Some(last) if read as i64 == wanted => Some(Value::Text(last.clone())),
-            _ => None,
-        };
-        let named = condition
-            .within_names()
-            .and_then(|terms| passing.names_in_order(after, direction.descending, wanted as usize, terms));
-        if let Some(named) = named {
-            return Ok(Batch {
-                read: named.read,
-                read_on: read_on(named.read, named.last_read.as_ref()),
-                passed: named.holding.into_iter().map(Match::by_id).collect(),
-            });
-        }
         let ids = passing
             .ids_in_order(after, direction.descending, wanted as usize)
             .ok_or_else(|| ApiError::BadRequest("parameter `cursor`: not issued by this service".into()))?;
@@ -263,9 +297,13 @@ impl Tier<'_> {
             text::in_key_order(Backend::Postgres, condition, *direction, None, wanted, Some(&ids))
                 .load(conn)?
         };
+        let read_on = ids
+            .last()
+            .filter(|_| ids.len() as i64 == wanted)
+            .map(|last| Value::Text(last.clone()));
         Ok(Batch {
             read: ids.len(),
-            read_on: read_on(ids.len(), ids.last()),
+            read_on,
             passed,
         })
     }
