@@ -725,9 +725,8 @@ mod tests {
             } else {
                 "teranga conseil"
             };
-            let mut facts = firm(n, "SN", &[], None);
+            let mut facts = firm(n, if n == 3 { "ML" } else { "SN" }, &[], None);
             facts.name_words = Some(words.split(' ').map(str::to_owned).collect());
-            facts.country = if n == 3 { "ML" } else { "SN" }.into();
             index.put(&facts).unwrap();
         }
         let senegalese = index.passing(&Filters {
