@@ -9,6 +9,9 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Seconds a 503 asks the caller to wait before retrying.
+pub const RETRY_UNAVAILABLE_AFTER: u64 = 1;
+
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -197,6 +200,10 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests(seconds) => {
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            // A busy or unreachable database usually answers again within a second or two.
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_UNAVAILABLE_AFTER.to_string()));
             }
             _ => {}
         }

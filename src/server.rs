@@ -22,6 +22,7 @@ use crate::error::ApiError;
 use crate::facets::FacetIndex;
 use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
+use crate::http::faults::{self, Faults};
 use crate::http::gate::Gate;
 use crate::http::{json, problem, request_id};
 use crate::openapi::{ApiDoc, Conventions};
@@ -41,6 +42,7 @@ const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 pub struct Application {
     server: Server,
     local_addr: SocketAddr,
+    faults: web::Data<Faults>,
 }
 
 impl Application {
@@ -62,6 +64,8 @@ impl Application {
         let facets = web::Data::new(FacetIndex::new(&reference));
         load_facet_index(&facets, &pool);
         let state = web::Data::new(pool);
+        let faults = web::Data::new(Faults::default());
+        let counted = faults.clone();
         let cors_origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             let (app, mut api) = App::new()
@@ -73,6 +77,7 @@ impl Application {
                 .app_data(cursors.clone())
                 .app_data(expensive.clone())
                 .app_data(facets.clone())
+                .app_data(counted.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)
@@ -85,6 +90,7 @@ impl Application {
                 .default_service(web::to(fallback::unmatched))
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(problem::ensure))
+                .wrap(from_fn(faults::count))
                 .wrap(security_headers())
                 .wrap(from_fn(request_id::assign))
         })
@@ -100,12 +106,18 @@ impl Application {
         Ok(Application {
             server: server.run(),
             local_addr,
+            faults,
         })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The count of 5xx responses this server has sent.
+    pub fn faults(&self) -> Arc<Faults> {
+        self.faults.clone().into_inner()
     }
 
     /// A handle to stop the server from elsewhere.

@@ -1,6 +1,5 @@
 //! Login, refresh-token rotation with reuse detection, and logout.
 
-use diesel::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -65,7 +64,7 @@ pub async fn login(
         .await?;
     let throttle = state.throttle.clone();
     let refresh_ttl = state.refresh_ttl;
-    let opened = db::run(pool, move |conn| match user.filter(|_| verified) {
+    let opened = db::transaction(pool, move |conn| match user.filter(|_| verified) {
         None => {
             throttle.record_failure(conn, &scopes, db::now())?;
             Ok(None)
@@ -87,10 +86,7 @@ pub async fn login(
 pub async fn refresh(state: &AuthState, pool: &Pool, refresh_token: &str) -> Result<TokenPair, ApiError> {
     let token_hash = digest(refresh_token);
     let refresh_ttl = state.refresh_ttl;
-    let rotated = db::run(pool, move |conn| {
-        conn.transaction(|conn| rotate(conn, &token_hash, refresh_ttl))
-    })
-    .await?;
+    let rotated = db::transaction(pool, move |conn| rotate(conn, &token_hash, refresh_ttl)).await?;
     match rotated {
         Rotation::Rotated {
             user_id,
@@ -105,7 +101,7 @@ pub async fn refresh(state: &AuthState, pool: &Pool, refresh_token: &str) -> Res
 /// caller wants, no session for that token, holds either way.
 pub async fn logout(pool: &Pool, refresh_token: &str) -> Result<(), ApiError> {
     let token_hash = digest(refresh_token);
-    db::run(pool, move |conn| {
+    db::transaction(pool, move |conn| {
         if let Some(session) = sessions::find_by_hash(conn, &token_hash)? {
             sessions::revoke_family(conn, &session.family_id, db::now())?;
         }

@@ -46,6 +46,34 @@ pub struct EventRow {
     pub buyer_request_id: Option<String>,
 }
 
+/// The transaction-scoped advisory lock under which PostgreSQL positions are drawn.
+const FEED_LOCK: i64 = 0x616e_6e75_6169_0001; // "annuai" and 1: not the migrations' key
+
+/// Makes the positions this transaction draws come after those of every transaction that
+/// committed before it, and before those of every transaction that commits after it: the
+/// change feed and the in-memory indexes read the trail by position and must never pass a
+/// position that a slower transaction could still fill in.
+///
+/// A sequence alone hands positions out before commit, so on PostgreSQL the position is
+/// drawn under a transaction-scoped advisory lock, held until this transaction ends: the
+/// next writer draws its position only once this one is visible or rolled back. On SQLite a
+/// write transaction holds the database's one write lock from `BEGIN IMMEDIATE` to its end,
+/// which orders positions the same way. Call it only inside a write transaction, after the
+/// transaction's other writes (a row lock taken while holding it could deadlock).
+fn in_commit_order(conn: &mut DbConnection) -> Result<(), ApiError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConnection::Postgresql(pg) = conn {
+        let depth = AnsiTransactionManager::transaction_manager_status_mut(pg).transaction_depth()?;
+        if depth.is_none() {
+            return Err(ApiError::internal("an audit event written outside a transaction"));
+        }
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(FEED_LOCK)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Records `change` with the states before and after (absent for creations and deletions).
 pub fn record<T: Serialize>(
     conn: &mut DbConnection,
@@ -59,6 +87,7 @@ pub fn record<T: Serialize>(
             .transpose()
             .map_err(ApiError::internal)
     };
+    in_commit_order(conn)?;
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::occurred_at.eq(super::now()),
@@ -172,6 +201,7 @@ pub fn record_created_many(
             )
         })
         .collect();
+    in_commit_order(conn)?;
     super::batch_insert!(conn, audit_events::table, rows)?;
     Ok(())
 }

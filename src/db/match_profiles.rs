@@ -89,7 +89,7 @@ pub fn write_missing(conn: &mut DbConnection) -> Result<usize, ApiError> {
         if missing.is_empty() {
             return Ok(written);
         }
-        conn.transaction(|conn| missing.iter().try_for_each(|id| refresh(conn, id)))?;
+        super::write_transaction(conn, |conn| missing.iter().try_for_each(|id| refresh(conn, id)))?;
         written += missing.len();
     }
 }

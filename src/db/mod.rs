@@ -115,13 +115,54 @@ where
     .map_err(ApiError::internal)?
 }
 
-/// Like [`run`], inside one transaction: everything `work` writes lands, or nothing does.
+/// Like [`run`], inside one write transaction: everything `work` writes lands, or nothing
+/// does. Every write of a request goes through here: on SQLite it first waits its turn among
+/// this server's writers, in arrival order, then takes the write lock at `BEGIN`.
 pub async fn transaction<T, F>(pool: &Pool, work: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |conn| conn.transaction(work)).await
+    let _writer = pool.write_turn().await?;
+    run(pool, move |conn| write_transaction(conn, work)).await
+}
+
+/// Runs `work` in a write transaction on a connection already held. On SQLite it begins
+/// with `BEGIN IMMEDIATE`: a deferred transaction that has read cannot wait for the write
+/// lock (SQLite answers `SQLITE_BUSY` at once rather than risk a deadlock), where an
+/// immediate one waits on `busy_timeout` like any other writer.
+pub fn write_transaction<T, F>(conn: &mut DbConnection, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(refused) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(refused),
+            Err(failed) => Err(failed.into()),
+        },
+    }
+}
+
+/// Holds row `id` of `table` until the transaction ends, so that a decision taken on what was
+/// read cannot be overtaken by a concurrent transaction: PostgreSQL's `FOR UPDATE`; on SQLite
+/// the write transaction already holds the whole database.
+pub fn hold_row(conn: &mut DbConnection, table: &'static str, id: &str) -> Result<(), ApiError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query(format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"))
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// Refreshes the query planner's statistics after a bulk load. On PostgreSQL it also merges
@@ -168,6 +209,24 @@ impl From<diesel::result::Error> for ApiError {
                 ApiError::Conflict("A record with the same unique value already exists.".into())
             }
             diesel::result::Error::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                ApiError::unavailable(info.message())
+            }
+            // A deadlock or serialization failure aborts one transaction whole; retrying it
+            // succeeds, so the caller is told to.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::SerializationFailure,
+                info,
+            ) => ApiError::unavailable(info.message()),
+            diesel::result::Error::DatabaseError(_, info) if info.message().contains("deadlock detected") => {
+                ApiError::unavailable(info.message())
+            }
+            // SQLITE_BUSY or SQLITE_LOCKED past `busy_timeout` (another process holds the
+            // write lock): the caller may retry, so 503 with Retry-After, never 500.
+            diesel::result::Error::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("database table is locked")
+                    || info.message().contains("database is busy") =>
+            {
                 ApiError::unavailable(info.message())
             }
             diesel::result::Error::DatabaseError(

@@ -145,18 +145,38 @@ pub(super) fn hydrate(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Org
         .collect()
 }
 
-/// The organization with this id or slug.
-pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> Result<Option<Organization>, ApiError> {
-    let row: Option<Row> = organizations::table
-        .filter(
-            organizations::id
-                .eq(id_or_slug)
-                .or(organizations::slug.eq(id_or_slug)),
-        )
-        .select(Row::as_select())
-        .first(conn)
-        .optional()?;
+/// The organization with this id, or with this slug when `key` has not the form of an id: a
+/// lookup by id never matches a slug, so no organization can shadow another.
+pub fn find(conn: &mut DbConnection, key: &str) -> Result<Option<Organization>, ApiError> {
+    let row: Option<Row> = if crate::domain::checks::is_id_form(key) {
+        organizations::table
+            .find(key.to_ascii_lowercase())
+            .select(Row::as_select())
+            .first(conn)
+            .optional()?
+    } else {
+        organizations::table
+            .filter(organizations::slug.eq(key))
+            .select(Row::as_select())
+            .first(conn)
+            .optional()?
+    };
     Ok(hydrate(conn, row.into_iter().collect())?.pop())
+}
+
+/// Like [`find`], holding the organization's row until the transaction ends (PostgreSQL's
+/// `FOR UPDATE`; on SQLite the write transaction already holds the whole database), so that a
+/// change decided on what was read cannot be overtaken by a concurrent one.
+pub fn find_for_update(conn: &mut DbConnection, key: &str) -> Result<Option<Organization>, ApiError> {
+    let Some(found) = find(conn, key)? else {
+        return Ok(None);
+    };
+    if conn.backend() == super::Backend::Postgres {
+        super::hold_row(conn, "organizations", &found.id)?;
+        // Read again under the lock: a transaction that committed meanwhile is seen.
+        return find(conn, &found.id);
+    }
+    Ok(Some(found))
 }
 
 /// The organizations with these ids that exist, in the order given.

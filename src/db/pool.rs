@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{Connection, ConnectionError, PgConnection, SqliteConnection};
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 
 use super::DbConnection;
 use crate::config::DatabaseUrl;
@@ -25,6 +25,11 @@ pub struct Pool {
     /// longest: at 50 concurrent requests on 2 cores, a PostgreSQL page had p50 28 ms and p99
     /// 53 ms; taking turns, p99 39 ms.
     turns: Arc<Semaphore>,
+    /// On SQLite, the one write transaction at a time, granted in arrival order: SQLite has a
+    /// single writer, and its busy handler wakes waiters in no order (with 12 writers some
+    /// waited past any bound while others went by). `None` on PostgreSQL, whose writers run
+    /// side by side.
+    writer: Option<Arc<Semaphore>>,
 }
 
 impl Pool {
@@ -36,6 +41,20 @@ impl Pool {
             Ok(Ok(turn)) => Ok(turn),
             Ok(Err(closed)) => Err(ApiError::internal(closed)),
             Err(_) => Err(ApiError::unavailable("no database connection was free in time")),
+        }
+    }
+
+    /// Waits, in arrival order, for the right to write (SQLite) or at once (PostgreSQL). A
+    /// writer that waits longer than [`WRITE_QUEUE_TIMEOUT`] is answered 503 with
+    /// `Retry-After`, never a lock error.
+    pub async fn write_turn(&self) -> Result<Option<OwnedSemaphorePermit>, ApiError> {
+        let Some(writer) = &self.writer else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(WRITE_QUEUE_TIMEOUT, writer.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => Ok(Some(turn)),
+            Ok(Err(closed)) => Err(ApiError::internal(closed)),
+            Err(_) => Err(ApiError::unavailable("no write turn came in time")),
         }
     }
 
@@ -52,6 +71,8 @@ impl Pool {
 
 /// How long a request waits for a free connection before it is answered 503.
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a write waits for its turn on SQLite before it is answered 503.
+pub const WRITE_QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A connection back from a request this recently, without a failure, is lent again untested:
 /// under load, testing each checkout cost two of a list page's five round trips to PostgreSQL.
 const TRUSTED_IDLE: Duration = Duration::from_secs(2);
@@ -201,6 +222,7 @@ pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, PoolError> {
     Ok(Pool {
         connections,
         turns: Arc::new(Semaphore::new(size as usize)),
+        writer: matches!(url, DatabaseUrl::Sqlite(_)).then(|| Arc::new(Semaphore::new(1))),
     })
 }
 

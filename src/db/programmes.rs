@@ -71,13 +71,21 @@ impl Row {
     }
 }
 
-/// The programme with this id or slug.
-pub fn find(conn: &mut DbConnection, id_or_slug: &str) -> Result<Option<Programme>, ApiError> {
-    let row: Option<Row> = programmes::table
-        .filter(programmes::id.eq(id_or_slug).or(programmes::slug.eq(id_or_slug)))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()?;
+/// The programme with this id, or with this slug when `key` has not the form of an id.
+pub fn find(conn: &mut DbConnection, key: &str) -> Result<Option<Programme>, ApiError> {
+    let row: Option<Row> = if crate::domain::checks::is_id_form(key) {
+        programmes::table
+            .find(key.to_ascii_lowercase())
+            .select(Row::as_select())
+            .first(conn)
+            .optional()?
+    } else {
+        programmes::table
+            .filter(programmes::slug.eq(key))
+            .select(Row::as_select())
+            .first(conn)
+            .optional()?
+    };
     Ok(row.map(Row::into_domain))
 }
 

@@ -116,7 +116,7 @@ pub fn write_stale(conn: &mut DbConnection) -> Result<usize, ApiError> {
             return Ok(written);
         };
         let ids: Vec<&str> = stale.iter().map(String::as_str).collect();
-        conn.transaction(|conn| refresh(conn, &ids))?;
+        super::write_transaction(conn, |conn| refresh(conn, &ids))?;
         written += stale.len();
         after.clone_from(last);
     }

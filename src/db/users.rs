@@ -94,39 +94,37 @@ pub fn list(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<
 }
 
 /// Applies `changes`; deactivating a user also ends every session and access token of theirs.
+/// Run inside a write transaction, so that both land together.
 pub fn update(
     conn: &mut DbConnection,
     id: &str,
     changes: &UserChanges,
     now: NaiveDateTime,
 ) -> Result<UserRow, ApiError> {
-    conn.transaction(|conn| {
-        let updated = diesel::update(users::table.find(id))
-            .set((changes, users::updated_at.eq(now)))
-            .execute(conn)?;
-        if updated == 0 {
-            return Err(ApiError::NotFound);
-        }
-        if changes.active == Some(false) {
-            end_all_sessions(conn, id, now)?;
-        }
-        find(conn, id)?.ok_or(ApiError::NotFound)
-    })
+    let updated = diesel::update(users::table.find(id))
+        .set((changes, users::updated_at.eq(now)))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::NotFound);
+    }
+    if changes.active == Some(false) {
+        end_all_sessions(conn, id, now)?;
+    }
+    find(conn, id)?.ok_or(ApiError::NotFound)
 }
 
-/// Replaces the password hash and ends every session and access token of the user.
+/// Replaces the password hash and ends every session and access token of the user. Run
+/// inside a write transaction, so that both land together.
 pub fn set_password(
     conn: &mut DbConnection,
     id: &str,
     hash: &str,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
-        diesel::update(users::table.find(id))
-            .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
-            .execute(conn)?;
-        end_all_sessions(conn, id, now)
-    })
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)?;
+    end_all_sessions(conn, id, now)
 }
 
 /// Revokes the user's refresh tokens and raises their token generation, which invalidates

@@ -128,7 +128,30 @@ pub fn fold(text: &str) -> String {
 }
 
 /// A URL-safe identifier derived from a name: lower-case ASCII words joined by hyphens.
+///
+/// A slug never has the form of an id (see [`is_id_form`]): a name written as a UUID gives
+/// its hex digits without the hyphens, so that no slug can shadow another record's id.
 pub fn slugify(name: &str) -> String {
+    let slug = slug_of(name);
+    if is_id_form(&slug) {
+        slug.replace('-', "")
+    } else {
+        slug
+    }
+}
+
+/// Whether `text` has the form of a record id: a UUID in its hyphenated form (8-4-4-4-12
+/// hexadecimal digits, either case). Lookups by such a text match ids only, never slugs.
+pub fn is_id_form(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+fn slug_of(name: &str) -> String {
     let mut slug = String::new();
     for c in name.chars().flat_map(fold_accent) {
         if c.is_ascii_alphanumeric() {

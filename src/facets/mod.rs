@@ -22,7 +22,6 @@ mod profiles;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -72,47 +71,27 @@ const TEXT_PAGE: i64 = 100_000;
 pub const FEW_PASSING: u64 = 1_000;
 /// Audit events read per query while catching up.
 const EVENT_PAGE: i64 = 5_000;
-/// Events before the last position at load time that are read again: on PostgreSQL a
-/// transaction may commit after the load began although its position came earlier.
-const RELOAD_MARGIN: i64 = 256;
-/// How long a missing position is awaited: a transaction that took it may not have committed
-/// yet (PostgreSQL hands positions out before commit); a rolled-back one never will.
-const GAP_PATIENCE: Duration = Duration::from_secs(60);
-
 /// How far the index has read the audit trail.
+///
+/// Positions are drawn in commit order (see `db::audit`): once a position is visible, no
+/// smaller one can appear later, so the highest position applied is all there is to keep.
 #[derive(Debug, Clone, Default)]
 struct Progress {
     /// The highest position applied.
     applied: i64,
-    /// Positions below `applied` not seen yet, and since when.
-    gaps: Vec<(i64, Instant)>,
 }
 
 impl Progress {
-    /// Where the next read starts.
-    fn floor(&self) -> i64 {
-        self.gaps.iter().map(|&(p, _)| p - 1).fold(self.applied, i64::min)
-    }
-
-    /// Takes in a page of events read after `floor()` and returns the organizations that
-    /// changed and were not applied yet.
-    fn take<'a>(&mut self, events: &'a [(i64, Option<String>)], now: Instant) -> Vec<&'a str> {
+    /// Takes in a page of events read after `applied` and returns the organizations that
+    /// changed, each once.
+    fn take<'a>(&mut self, events: &'a [(i64, Option<String>)]) -> Vec<&'a str> {
         let mut changed = Vec::new();
         for (position, organization) in events {
-            let position = *position;
-            if position > self.applied {
-                let missing = (self.applied + 1..position).take(EVENT_PAGE as usize);
-                self.gaps.extend(missing.map(|p| (p, now)));
-                self.applied = position;
-            } else if let Some(at) = self.gaps.iter().position(|&(p, _)| p == position) {
-                self.gaps.swap_remove(at);
-            } else {
-                continue;
+            if *position > self.applied {
+                self.applied = *position;
+                changed.extend(organization.as_deref());
             }
-            changed.extend(organization.as_deref());
         }
-        self.gaps
-            .retain(|&(_, since)| now.duration_since(since) < GAP_PATIENCE);
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -247,13 +226,7 @@ impl FacetIndex {
     /// Whether there may be changes to apply. Counts run side by side; only one at a time may
     /// catch up, so the usual case (nothing new) is told apart without waiting for that turn.
     fn behind(&self, conn: &mut DbConnection) -> Result<bool, ApiError> {
-        let applied = {
-            let progress = self.lock_progress();
-            if !progress.gaps.is_empty() {
-                return Ok(true);
-            }
-            progress.applied
-        };
+        let applied = { self.lock_progress().applied };
         // The latest position rather than the first change after `applied`: PostgreSQL keeps
         // one plan for it, where it planned the other afresh on every screened list and every
         // count (a tenth of a millisecond, longer than running it).
@@ -275,10 +248,7 @@ impl FacetIndex {
         )?;
         fresh.order_profiles();
         *self.write_index() = fresh;
-        *progress = Progress {
-            applied: (start - RELOAD_MARGIN).max(0),
-            gaps: Vec::new(),
-        };
+        *progress = Progress { applied: start };
         self.catch_up(&mut progress, conn)?;
         self.loaded.store(true, Ordering::Release);
         Ok(())
@@ -287,10 +257,10 @@ impl FacetIndex {
     /// Applies the changes committed since `progress`.
     fn catch_up(&self, progress: &mut Progress, conn: &mut DbConnection) -> Result<(), ApiError> {
         let mut next = progress.clone();
-        let mut after = next.floor();
+        let mut after = next.applied;
         loop {
             let events = facet_facts::changes_after(conn, after, EVENT_PAGE)?;
-            let changed = next.take(&events, Instant::now());
+            let changed = next.take(&events);
             if !changed.is_empty() {
                 let facts = facet_facts::of(conn, &changed)?;
                 let found: HashMap<&str, &Facts> = facts.iter().map(|f| (f.id.as_str(), f)).collect();
@@ -408,34 +378,14 @@ mod tests {
     }
 
     #[test]
-    fn a_position_committed_late_is_applied_when_it_appears() {
-        let now = Instant::now();
-        let mut progress = Progress {
-            applied: 10,
-            gaps: Vec::new(),
-        };
+    fn each_changed_organization_is_applied_once_and_never_again() {
+        let mut progress = Progress { applied: 10 };
         assert_eq!(
-            progress.take(&events(&[(11, "a"), (13, "b"), (13, "b")]), now),
+            progress.take(&events(&[(9, "old"), (11, "a"), (13, "b"), (14, "a")])),
             ["a", "b"]
         );
-        assert_eq!(progress.applied, 13);
-        assert_eq!(progress.floor(), 11, "12 is awaited");
-        // Read again from the floor: 13 is known, 12 is new.
-        assert_eq!(progress.take(&events(&[(12, "c"), (13, "b")]), now), ["c"]);
-        assert!(progress.gaps.is_empty());
-        assert_eq!(progress.floor(), 13);
-    }
-
-    #[test]
-    fn a_position_that_never_commits_is_given_up() {
-        let then = Instant::now();
-        let mut progress = Progress {
-            applied: 1,
-            gaps: Vec::new(),
-        };
-        progress.take(&events(&[(3, "a")]), then);
-        assert_eq!(progress.floor(), 1);
-        assert!(progress.take(&[], then + GAP_PATIENCE).is_empty());
-        assert_eq!(progress.floor(), 3);
+        assert_eq!(progress.applied, 14);
+        assert!(progress.take(&events(&[(12, "late"), (14, "a")])).is_empty());
+        assert_eq!(progress.take(&events(&[(15, "c")])), ["c"]);
     }
 }

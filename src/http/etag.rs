@@ -48,12 +48,17 @@ pub fn require_match(req: &HttpRequest, current: &str) -> Result<(), ApiError> {
     }
 }
 
-/// An optional `If-Match` (lifecycle actions): checked when sent.
-pub fn check_match_if_sent(req: &HttpRequest, current: &str) -> Result<(), ApiError> {
-    if req.headers().contains_key(header::IF_MATCH) {
-        require_match(req, current)
-    } else {
-        Ok(())
+/// The tags of an optional `If-Match` (lifecycle actions), to check with [`check_sent`] where
+/// the request is not at hand (inside a transaction).
+pub fn sent_if_match(req: &HttpRequest) -> Option<Vec<String>> {
+    listed(req, header::IF_MATCH)
+}
+
+/// An optional `If-Match`: `None` (not sent) passes; sent tags must name `current`.
+pub fn check_sent(tags: Option<&[String]>, current: &str) -> Result<(), ApiError> {
+    match tags {
+        Some(tags) if !tags.iter().any(|t| t == "*" || t == current) => Err(ApiError::PreconditionFailed),
+        _ => Ok(()),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod cursor;
 pub mod etag;
 pub mod fallback;
+pub mod faults;
 pub mod gate;
 pub mod json;
 pub mod pagination;

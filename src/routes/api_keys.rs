@@ -132,7 +132,7 @@ pub async fn create_api_key(
         last_used_at: None,
         revoked_at: None,
     };
-    let row = db::run(&pool, move |conn| {
+    let row = db::transaction(&pool, move |conn| {
         if let Some(user_id) = &row.user_id
             && users::find(conn, user_id)?.is_none()
         {
@@ -186,7 +186,7 @@ pub async fn revoke_api_key(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let now = db::now();
-    let found = db::run(&pool, move |conn| api_keys::revoke(conn, &id, now)).await?;
+    let found = db::transaction(&pool, move |conn| api_keys::revoke(conn, &id, now)).await?;
     if found {
         Ok(HttpResponse::NoContent().finish())
     } else {

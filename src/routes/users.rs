@@ -121,7 +121,7 @@ pub async fn create_user(
     let account = NewAccount::validate(&email, password, role, organization_id)?;
     let hash = state.hasher.hash(account.password().to_owned()).await?;
     let row = account.into_row(hash);
-    let user = db::run(&pool, move |conn| users::insert(conn, &row)).await?;
+    let user = db::transaction(&pool, move |conn| users::insert(conn, &row)).await?;
     let user = User::try_from(user)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/users/{}", user.id)))
@@ -217,7 +217,7 @@ pub async fn update_user(
         organization_id: organization_id.map(Some),
     };
     let now = db::now();
-    let row = db::run(&pool, move |conn| users::update(conn, &id, &changes, now)).await?;
+    let row = db::transaction(&pool, move |conn| users::update(conn, &id, &changes, now)).await?;
     Ok(HttpResponse::Ok().json(User::try_from(row)?))
 }
 
@@ -281,6 +281,6 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(new_password).await?;
     let now = db::now();
-    db::run(&pool, move |conn| users::set_password(conn, &row.id, &hash, now)).await?;
+    db::transaction(&pool, move |conn| users::set_password(conn, &row.id, &hash, now)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

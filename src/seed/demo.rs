@@ -1,7 +1,5 @@
 //! `annuaire seed --demo`: about sixty published sample firms, through the audited write path.
 
-use diesel::Connection;
-
 use super::sample;
 use super::writer::Writer;
 use crate::db::{DbConnection, organizations};
@@ -14,10 +12,12 @@ pub const DEMO_FIRMS: u64 = 60;
 pub fn load_demo(conn: &mut DbConnection) -> Result<u64, ApiError> {
     let first = sample::firm(1);
     let slug = crate::domain::checks::slugify(&first.fields.name);
-    if organizations::find(conn, &slug)?.is_some() {
-        return Ok(0);
-    }
-    conn.transaction(|conn| {
+    // The check is inside the write transaction, so two servers starting at once on one
+    // database cannot both load the set.
+    crate::db::write_transaction(conn, |conn| {
+        if organizations::find(conn, &slug)?.is_some() {
+            return Ok(0);
+        }
         let writer = Writer::new();
         for n in 1..=DEMO_FIRMS {
             let firm = sample::firm(n);

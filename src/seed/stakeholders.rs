@@ -2,8 +2,6 @@
 //! ASEPEX, OPTIC, the International Trade Centre, the Ministry in charge of Trade and SMEs, the
 //! Netherlands as the funder of NTF IV, and the programmes NTF IV and Plan Sénégal Numérique.
 
-use diesel::Connection;
-
 use super::writer::Writer;
 use crate::auth::Caller;
 use crate::db::{self, DbConnection, organizations, programmes};
@@ -54,25 +52,40 @@ fn stakeholder(
 
 /// Loads the stakeholders unless they are there already. Returns whether it loaded them.
 pub fn load_stakeholders(conn: &mut DbConnection) -> Result<bool, ApiError> {
-    if organizations::find(conn, "asepex")?.is_some() {
-        return Ok(false);
-    }
-    conn.transaction(|conn| {
+    // Checked inside the write transaction, so two servers starting at once load it once.
+    crate::db::write_transaction(conn, |conn| {
+        if organizations::find(conn, "asepex")?.is_some() {
+            return Ok(false);
+        }
         let w = Writer::new();
-        let asepex = w.organization(conn, Some("asepex"), stakeholder(
-            OrganizationKind::PublicBody,
-            "Agence Sénégalaise de Promotion des Exportations",
-            Some("ASEPEX"),
-            "SN",
-            bilingual("L'agence de promotion des exportations du Sénégal.", "Senegal's export promotion agency."),
-        ))?;
-        let optic = w.organization(conn, Some("optic"), stakeholder(
-            OrganizationKind::Association,
-            "Organisation des Professionnels des TIC",
-            Some("OPTIC"),
-            "SN",
-            bilingual("L'organisation des professionnels des TIC du Sénégal.", "The body of Senegal's ICT professionals."),
-        ))?;
+        let asepex = w.organization(
+            conn,
+            Some("asepex"),
+            stakeholder(
+                OrganizationKind::PublicBody,
+                "Agence Sénégalaise de Promotion des Exportations",
+                Some("ASEPEX"),
+                "SN",
+                bilingual(
+                    "L'agence de promotion des exportations du Sénégal.",
+                    "Senegal's export promotion agency.",
+                ),
+            ),
+        )?;
+        let optic = w.organization(
+            conn,
+            Some("optic"),
+            stakeholder(
+                OrganizationKind::Association,
+                "Organisation des Professionnels des TIC",
+                Some("OPTIC"),
+                "SN",
+                bilingual(
+                    "L'organisation des professionnels des TIC du Sénégal.",
+                    "The body of Senegal's ICT professionals.",
+                ),
+            ),
+        )?;
         let itc = w.organization(conn, Some("itc"), stakeholder(
             OrganizationKind::InternationalOrg,
             "International Trade Centre",
@@ -93,13 +106,20 @@ pub fn load_stakeholders(conn: &mut DbConnection) -> Result<bool, ApiError> {
                 "The Ministry in charge of Trade and SMEs, under which the 2018 sector consultation was held.",
             ),
         ))?;
-        let netherlands = w.organization(conn, Some("netherlands"), stakeholder(
-            OrganizationKind::Donor,
-            "Gouvernement des Pays-Bas",
-            None,
-            "NL",
-            bilingual("Finance le programme Netherlands Trust Fund IV.", "Funds the Netherlands Trust Fund IV programme."),
-        ))?;
+        let netherlands = w.organization(
+            conn,
+            Some("netherlands"),
+            stakeholder(
+                OrganizationKind::Donor,
+                "Gouvernement des Pays-Bas",
+                None,
+                "NL",
+                bilingual(
+                    "Finance le programme Netherlands Trust Fund IV.",
+                    "Funds the Netherlands Trust Fund IV programme.",
+                ),
+            ),
+        )?;
 
         let relationship = |kind, target: &str| RelationshipFields {
             kind,
@@ -108,37 +128,62 @@ pub fn load_stakeholders(conn: &mut DbConnection) -> Result<bool, ApiError> {
             until: None,
             source: Some(SOURCE.into()),
         };
-        w.item(conn, &itc.id, relationship(RelationshipKind::PartnerOf, &asepex.id))?;
-        w.item(conn, &itc.id, relationship(RelationshipKind::PartnerOf, &optic.id))?;
-        w.item(conn, &asepex.id, relationship(RelationshipKind::SupervisedBy, &ministry.id))?;
+        w.item(
+            conn,
+            &itc.id,
+            relationship(RelationshipKind::PartnerOf, &asepex.id),
+        )?;
+        w.item(
+            conn,
+            &itc.id,
+            relationship(RelationshipKind::PartnerOf, &optic.id),
+        )?;
+        w.item(
+            conn,
+            &asepex.id,
+            relationship(RelationshipKind::SupervisedBy, &ministry.id),
+        )?;
 
-        let ntf = programme(conn, ProgrammeFields {
-            name: "Netherlands Trust Fund IV".into(),
-            acronym: Some("NTF IV".into()),
-            description: bilingual(
-                "Programme du Centre du commerce international financé par les Pays-Bas, dont relevait la consultation IT/BPO de 2018.",
-                "International Trade Centre programme funded by the Netherlands, of which the 2018 IT/BPO consultation was part.",
-            ),
-            start_year: None,
-            end_year: None,
-        })?;
-        programme(conn, ProgrammeFields {
-            name: "Plan Sénégal Numérique 2016-2025".into(),
-            acronym: Some("PSN".into()),
-            description: bilingual(
-                "La stratégie numérique du gouvernement, dont relevait aussi la consultation IT/BPO de 2018.",
-                "The government's digital strategy, of which the 2018 IT/BPO consultation was also part.",
-            ),
-            start_year: Some(2016),
-            end_year: Some(2025),
-        })?;
+        let ntf = programme(
+            conn,
+            ProgrammeFields {
+                name: "Netherlands Trust Fund IV".into(),
+                acronym: Some("NTF IV".into()),
+                description: bilingual(
+                    "Programme du Centre du commerce international financé par les Pays-Bas, dont relevait la consultation IT/BPO de 2018.",
+                    "International Trade Centre programme funded by the Netherlands, of which the 2018 IT/BPO consultation was part.",
+                ),
+                start_year: None,
+                end_year: None,
+            },
+        )?;
+        programme(
+            conn,
+            ProgrammeFields {
+                name: "Plan Sénégal Numérique 2016-2025".into(),
+                acronym: Some("PSN".into()),
+                description: bilingual(
+                    "La stratégie numérique du gouvernement, dont relevait aussi la consultation IT/BPO de 2018.",
+                    "The government's digital strategy, of which the 2018 IT/BPO consultation was also part.",
+                ),
+                start_year: Some(2016),
+                end_year: Some(2025),
+            },
+        )?;
         for (org, role) in [
             (&netherlands, ParticipantRole::Funder),
             (&itc, ParticipantRole::Implementer),
             (&asepex, ParticipantRole::Partner),
             (&optic, ParticipantRole::Partner),
         ] {
-            w.item(conn, &org.id, ParticipationFields { programme_id: ntf.id.clone(), role })?;
+            w.item(
+                conn,
+                &org.id,
+                ParticipationFields {
+                    programme_id: ntf.id.clone(),
+                    role,
+                },
+            )?;
         }
         Ok(true)
     })

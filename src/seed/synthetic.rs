@@ -1,8 +1,6 @@
 //! `annuaire seed --synthetic N`: many sample firms, fast, for benchmarks. Written in large
 //! multi-row inserts without audit events; numbered after the firms already there.
 
-use diesel::Connection;
-
 use super::sample;
 use crate::db::items::ItemStore;
 use crate::db::{DbConnection, organizations};
@@ -60,7 +58,7 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
                 updated_at: now,
             });
         }
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             organizations::insert_many(conn, &orgs)?;
             CapabilityFields::insert_many(conn, &capabilities)?;
             MarketFields::insert_many(conn, &markets)?;

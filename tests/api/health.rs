@@ -12,6 +12,7 @@ backend_test!(healthz_answers_without_credentials, |app| {
 backend_test!(readyz_follows_the_database_down_and_back, |app| {
     assert_eq!(app.get("/readyz").await.status(), 200);
 
+    app.expect_server_errors();
     let Some(outage) = app.db.outage() else {
         return; // SQLite: an embedded file cannot go away like a server.
     };
@@ -45,6 +46,7 @@ backend_test!(requests_recover_from_a_database_outage_without_a_restart, |app| {
     };
     assert_eq!(list().await.status(), 200);
 
+    app.expect_server_errors();
     let Some(outage) = app.db.outage() else {
         return; // SQLite: an embedded file cannot go away like a server.
     };

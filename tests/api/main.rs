@@ -5,6 +5,7 @@ mod helpers;
 mod access;
 mod changes;
 mod compose;
+mod concurrency;
 mod configuration;
 mod cors;
 mod directory;

@@ -132,7 +132,10 @@ pub async fn update_organization(
     Ok(respond(HttpResponse::Ok(), after, viewer))
 }
 
-/// Applies a lifecycle action; `If-Match` is checked when sent.
+/// Applies a lifecycle action; `If-Match` is checked when sent. The organization is read,
+/// checked and saved in one transaction holding its row, so that of concurrent moves each
+/// sees the outcome of those before it: a move that was overtaken is judged against the new
+/// status (409 if no longer allowed), never refused as a stale version it did not claim.
 async fn transition(
     auth: Auth<Curators>,
     req: HttpRequest,
@@ -141,28 +144,31 @@ async fn transition(
     action: Action,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
-    let before = visible(&pool, id, viewer).await?;
-    etag::check_match_if_sent(&req, &etag::tag(before.version, viewer))?;
-    let now = db::now().and_utc();
-    let status = action.next_status(before.status)?;
-    let verification = match action {
-        Action::Verify => Some(Verification {
-            verified_at: now,
-            verified_by: Some(auth.caller.id.clone()),
-        }),
-        _ => before.verification.clone(),
-    };
-    let after = Organization {
-        status,
-        verification,
-        version: before.version + 1,
-        updated_at: now,
-        ..before.clone()
-    };
+    let if_match = etag::sent_if_match(&req);
     let caller = auth.caller.clone();
-    let saved = after.clone();
-    db::transaction(&pool, move |conn| {
-        organizations::save(conn, &before, &saved, action.as_str(), &caller)
+    let after = db::transaction(&pool, move |conn| {
+        let before = organizations::find_for_update(conn, &id)?
+            .filter(|org| viewer.sees(org.status))
+            .ok_or(ApiError::NotFound)?;
+        etag::check_sent(if_match.as_deref(), &etag::tag(before.version, viewer))?;
+        let now = db::now().and_utc();
+        let status = action.next_status(before.status)?;
+        let verification = match action {
+            Action::Verify => Some(Verification {
+                verified_at: now,
+                verified_by: Some(caller.id.clone()),
+            }),
+            _ => before.verification.clone(),
+        };
+        let after = Organization {
+            status,
+            verification,
+            version: before.version + 1,
+            updated_at: now,
+            ..before.clone()
+        };
+        organizations::save(conn, &before, &after, action.as_str(), &caller)?;
+        Ok(after)
     })
     .await?;
     Ok(respond(HttpResponse::Ok(), after, viewer))

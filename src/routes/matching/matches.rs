@@ -265,6 +265,9 @@ pub async fn save_match(
     ensure_active(&request)?;
     let caller = auth.caller;
     let (created, saved) = db::transaction(&pool, move |conn| {
+        // Saves for one request take turns: two saving the same firm at once would both find
+        // none and the second insert would be refused, where it should update.
+        db::hold_row(conn, "buyer_requests", &request.id)?;
         let now = db::now().and_utc();
         if let Some(before) = buyer_matches::find(conn, &request.id, &organization_id)? {
             let after = SavedMatch {
@@ -345,7 +348,7 @@ pub async fn update_match(
     })
     .await?
     .ok_or(ApiError::NotFound)?;
-    etag::check_match_if_sent(&req, &tag(&before))?;
+    etag::check_sent(etag::sent_if_match(&req).as_deref(), &tag(&before))?;
     let status = update.status.unwrap_or(before.status);
     check_match_move(before.status, status)?;
     ensure_active(&request)?;

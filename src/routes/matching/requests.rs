@@ -199,7 +199,7 @@ pub async fn delete_buyer_request(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let request = find(&pool, id.into_inner()).await?;
-    etag::check_match_if_sent(&req, &tag(&request))?;
+    etag::check_sent(etag::sent_if_match(&req).as_deref(), &tag(&request))?;
     let caller = auth.caller;
     db::transaction(&pool, move |conn| buyer_requests::delete(conn, &request, &caller)).await?;
     Ok(HttpResponse::NoContent().finish())

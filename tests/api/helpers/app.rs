@@ -1,9 +1,12 @@
 //! The application served in-process on a random port, talked to over real HTTP.
 
 use std::future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::dev::ServerHandle;
 use annuaire::config::{Cli, Settings};
+use annuaire::http::faults::Faults;
 use annuaire::server::Application;
 use clap::Parser;
 use reqwest::{Method, RequestBuilder, Response};
@@ -23,12 +26,15 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDatabase,
     handle: ServerHandle,
+    faults: Arc<Faults>,
+    faults_expected: AtomicBool,
 }
 
 /// A further server on the same database, with other settings.
 pub struct TestServer {
     pub address: String,
     handle: ServerHandle,
+    faults: Arc<Faults>,
 }
 
 /// `kid:base64secret` for `--jwt-keys`.
@@ -66,16 +72,18 @@ pub fn settings_for(database: &TestDatabase, extra: &[&str]) -> Settings {
     Cli::parse_from(args).settings
 }
 
-async fn start(settings: Settings) -> (String, ServerHandle) {
+async fn start(settings: Settings) -> (String, ServerHandle, Arc<Faults>) {
+    super::logs::init();
     let app = tokio::task::spawn_blocking(move || Application::build(&settings, future::pending()))
         .await
         .unwrap()
         .expect("the application starts");
     let address = format!("http://{}", app.local_addr());
     let handle = app.handle();
+    let faults = app.faults();
     tokio::spawn(app.run());
     wait_until_ready(&address).await;
-    (address, handle)
+    (address, handle, faults)
 }
 
 /// Waits for `/readyz`, so that every test starts with the facet index loaded.
@@ -92,7 +100,7 @@ async fn wait_until_ready(address: &str) {
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> Self {
-        let (address, handle) = start(settings_for(&db, &[])).await;
+        let (address, handle, faults) = start(settings_for(&db, &[])).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -102,13 +110,33 @@ impl TestApp {
             client,
             db,
             handle,
+            faults,
+            faults_expected: AtomicBool::new(false),
         }
     }
 
     /// Another server on this test's database, with `extra` flags on top of the defaults.
     pub async fn spawn_server(&self, extra: &[&str]) -> TestServer {
-        let (address, handle) = start(settings_for(&self.db, extra)).await;
-        TestServer { address, handle }
+        let (address, handle, faults) = start(settings_for(&self.db, extra)).await;
+        TestServer {
+            address,
+            handle,
+            faults,
+        }
+    }
+
+    /// Declares that this test provokes 5xx answers on purpose (a database outage), so that
+    /// the end of the test does not fail on them.
+    pub fn expect_server_errors(&self) {
+        self.faults_expected.store(true, Ordering::Relaxed);
+    }
+
+    /// Fails the test if the server answered any 5xx it was not expected to.
+    pub fn assert_no_server_errors(&self) {
+        if !self.faults_expected.load(Ordering::Relaxed) {
+            let count = self.faults.count();
+            assert_eq!(count, 0, "the server answered {count} requests with a 5xx");
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -126,6 +154,11 @@ impl TestApp {
     /// A request carrying `Authorization: Bearer <token>`.
     pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
         self.client.request(method, self.url(path)).bearer_auth(token)
+    }
+
+    /// A caller as `token` that concurrent clients can own.
+    pub fn client_as(&self, token: &str) -> super::Client {
+        super::Client::new(&self.client, &self.address, token)
     }
 
     /// The JSON body of a GET as `token`, which must answer 200.
@@ -205,7 +238,13 @@ impl TestServer {
         format!("{}{path}", self.address)
     }
 
+    /// Stops the server; fails the test if it answered any 5xx.
     pub async fn stop(&self) {
         self.handle.stop(true).await;
+        let count = self.faults.count();
+        assert_eq!(
+            count, 0,
+            "the further server answered {count} requests with a 5xx"
+        );
     }
 }

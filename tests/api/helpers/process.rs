@@ -14,6 +14,7 @@ pub struct TestProcess {
     pub address: String,
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
+    reader: tokio::task::JoinHandle<()>,
 }
 
 impl TestProcess {
@@ -36,7 +37,7 @@ impl TestProcess {
         let (address_tx, address_rx) = tokio::sync::oneshot::channel();
         let stdout = child.stdout.take().unwrap();
         let collected = lines.clone();
-        tokio::spawn(async move {
+        let reader = tokio::spawn(async move {
             let mut address_tx = Some(address_tx);
             let mut reader = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = reader.next_line().await {
@@ -57,7 +58,21 @@ impl TestProcess {
             address: format!("http://{address}"),
             child,
             lines,
+            reader,
         }
+    }
+
+    /// Kills the process with SIGKILL, as a crash or the kernel's OOM killer would (no
+    /// graceful shutdown, nothing flushed), and waits until it is gone.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("SIGKILL delivered");
+    }
+
+    /// Kills the process with SIGKILL and starts the binary again on the same database, with
+    /// the same extra environment.
+    pub async fn restart(self, db: &TestDatabase, env: &[(&str, &str)]) -> Self {
+        self.kill().await;
+        Self::start(db, env).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -84,8 +99,11 @@ impl TestProcess {
             .await
             .expect("the process exits within 40 s")
             .unwrap();
-        // Let the reader task drain what the process wrote last.
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The reader ends at the end of the process's stdout: every line it wrote is in.
+        tokio::time::timeout(Duration::from_secs(10), &mut self.reader)
+            .await
+            .expect("the process's stdout closes once it exits")
+            .expect("the log reader ran");
         (status.code(), self.log_lines())
     }
 }

@@ -1,0 +1,1 @@
+-- Slugs repaired cannot be told from others; nothing to undo.
