@@ -97,11 +97,12 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
         .filter(market_presences::kind.eq_any(["served", "target"]))
         .select((market_presences::organization_id, market_presences::country))
         .load(conn)?;
-    let certificates: Vec<(String, String, Option<NaiveDate>)> = certifications::table
+    let certificates: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = certifications::table
         .filter(certifications::organization_id.eq_any(&ids))
         .select((
             certifications::organization_id,
             certifications::scheme,
+            certifications::valid_from,
             certifications::valid_until,
         ))
         .load(conn)?;
@@ -129,9 +130,9 @@ fn with_records(conn: &mut DbConnection, rows: Vec<OrganizationRow>) -> Result<V
             facts[i].markets.push(country);
         }
     }
-    for (id, scheme, until) in certificates {
+    for (id, scheme, from, until) in certificates {
         if let Some(i) = of(&id) {
-            facts[i].certificates.push((scheme, until));
+            facts[i].certificates.push((scheme, from, until));
         }
     }
     for (id, rowid) in documents {

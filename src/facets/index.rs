@@ -11,7 +11,7 @@ use super::bitset::Bitset;
 use super::documents::Documents;
 use super::names::{NameText, Names};
 use super::ordinals::Ordinals;
-use super::postings::{Holders, Postings, later, ranked};
+use super::postings::{Holders, Period, Postings, ranked};
 use super::profiles::Profiles;
 use crate::db::search::Named;
 use crate::domain::matching::candidate::Candidate;
@@ -43,8 +43,8 @@ pub struct Facts {
     pub languages: Vec<String>,
     /// Countries served or targeted.
     pub markets: Vec<String>,
-    /// Per certificate, its scheme and expiry (`None`: open-ended).
-    pub certificates: Vec<(String, Option<NaiveDate>)>,
+    /// Per certificate, its scheme and validity: first and last day (`None`: open).
+    pub certificates: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
     /// The largest capability, in seats and in full-time equivalents.
     pub max_seats: Option<i32>,
     pub max_fte: Option<i32>,
@@ -203,18 +203,15 @@ impl Index {
         }
         facts.languages.iter().for_each(|l| self.language.add(l, ordinal));
         facts.markets.iter().for_each(|m| self.market.add(m, ordinal));
-        let mut expiries: HashMap<&str, Option<NaiveDate>> = HashMap::new();
-        for (scheme, until) in &facts.certificates {
-            expiries
-                .entry(scheme)
-                .and_modify(|latest| *latest = later(*latest, *until))
-                .or_insert(*until);
+        let mut periods: HashMap<&str, Vec<Period>> = HashMap::new();
+        for (scheme, from, until) in &facts.certificates {
+            periods.entry(scheme).or_default().push((*from, *until));
         }
-        for (scheme, until) in expiries {
+        for (scheme, held) in periods {
             self.certification
                 .entry(scheme.to_owned())
                 .or_default()
-                .set(ordinal, until, self.day);
+                .set(ordinal, held, self.day);
         }
         let stored = |value: Option<i32>| value.unwrap_or(ABSENT);
         self.numbers[ordinal as usize] = Numbers {
@@ -605,7 +602,7 @@ mod tests {
             languages: vec!["fr".into()],
             markets: Vec::new(),
             certificates: until
-                .map(|u| ("iso_9001".to_owned(), u.parse().ok()))
+                .map(|u| ("iso_9001".to_owned(), None, u.parse().ok()))
                 .into_iter()
                 .collect(),
             max_seats: None,

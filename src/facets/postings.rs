@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::Count;
 use super::bitset::Bitset;
+use crate::domain::items::in_force;
 
 /// Per value, the organizations holding it.
 #[derive(Debug, Default)]
@@ -59,24 +60,29 @@ impl Postings {
 /// the day changes rather than per count: testing every expiry cost more than the counting).
 #[derive(Debug, Default)]
 pub(super) struct Holders {
-    expiries: Vec<(u32, Option<NaiveDate>)>,
+    periods: Vec<(u32, Vec<Period>)>,
     pub(super) all: Bitset,
     pub(super) valid: Bitset,
 }
 
-/// Whether a certificate expiring `until` is valid on `day`.
-fn valid_on(until: Option<NaiveDate>, day: NaiveDate) -> bool {
-    until.is_none_or(|until| until >= day)
+/// A certificate's first and last valid day (`None`: open).
+pub(crate) type Period = (Option<NaiveDate>, Option<NaiveDate>);
+
+/// Whether any of the certificates is in force on `day`.
+fn any_in_force(held: &[Period], day: NaiveDate) -> bool {
+    held.iter().any(|&(from, until)| in_force(from, until, day))
 }
 
 impl Holders {
-    pub(super) fn set(&mut self, ordinal: u32, until: Option<NaiveDate>, day: NaiveDate) {
-        match self.expiries.binary_search_by_key(&ordinal, |&(o, _)| o) {
-            Ok(at) => self.expiries[at].1 = until,
-            Err(at) => self.expiries.insert(at, (ordinal, until)),
+    /// Records the certificates of the scheme `ordinal` holds, replacing those it held.
+    pub(super) fn set(&mut self, ordinal: u32, held: Vec<Period>, day: NaiveDate) {
+        let valid = any_in_force(&held, day);
+        match self.periods.binary_search_by_key(&ordinal, |(o, _)| *o) {
+            Ok(at) => self.periods[at].1 = held,
+            Err(at) => self.periods.insert(at, (ordinal, held)),
         }
         self.all.insert(ordinal);
-        if valid_on(until, day) {
+        if valid {
             self.valid.insert(ordinal);
         } else {
             self.valid.remove(ordinal);
@@ -84,8 +90,8 @@ impl Holders {
     }
 
     pub(super) fn forget(&mut self, ordinal: u32) {
-        if let Ok(at) = self.expiries.binary_search_by_key(&ordinal, |&(o, _)| o) {
-            self.expiries.remove(at);
+        if let Ok(at) = self.periods.binary_search_by_key(&ordinal, |(o, _)| *o) {
+            self.periods.remove(at);
             self.all.remove(ordinal);
             self.valid.remove(ordinal);
         }
@@ -93,17 +99,12 @@ impl Holders {
 
     pub(super) fn move_to(&mut self, day: NaiveDate) {
         self.valid = Bitset::default();
-        for &(ordinal, until) in &self.expiries {
-            if valid_on(until, day) {
-                self.valid.insert(ordinal);
+        for (ordinal, held) in &self.periods {
+            if any_in_force(held, day) {
+                self.valid.insert(*ordinal);
             }
         }
     }
-}
-
-/// The later of two expiries, `None` (open-ended) being the latest.
-pub(super) fn later(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    a.zip(b).map(|(a, b)| a.max(b))
 }
 
 pub(super) fn ranked(counts: impl Iterator<Item = (String, u64)>) -> Vec<Count> {

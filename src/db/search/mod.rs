@@ -150,10 +150,15 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>,
     }
 }
 
+/// Certificates in force today, as `domain::items::in_force` has it, unless expired ones are
+/// asked for too.
 fn valid_certificates(sql: &mut Sql, f: &Filters) {
     if !f.include_expired_certifications {
-        sql.push(" AND (x.valid_until IS NULL OR x.valid_until >= ")
-            .bind(Value::Date(search::today()))
+        let today = search::today();
+        sql.push(" AND (x.valid_from IS NULL OR x.valid_from <= ")
+            .bind(Value::Date(today))
+            .push(") AND (x.valid_until IS NULL OR x.valid_until >= ")
+            .bind(Value::Date(today))
             .push(")");
     }
 }

@@ -61,7 +61,7 @@ pub struct Certificate {
 impl Certificate {
     /// Whether it is in force on `day`.
     pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.valid_from.is_none_or(|from| from <= day) && self.valid_until.is_none_or(|until| until >= day)
+        crate::domain::items::in_force(self.valid_from, self.valid_until, day)
     }
 }
 

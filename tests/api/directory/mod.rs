@@ -4,6 +4,7 @@ mod lifecycle;
 mod organizations;
 mod records;
 mod reference;
+mod validity;
 mod visibility;
 
 use reqwest::Method;
