@@ -99,18 +99,24 @@ pub async fn list_programmes(
 }
 
 /// Reads a programme with its participants (partners see published participants only).
+/// `If-None-Match` answers 304.
 #[utoipa::path(
     tag = "programmes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Id or slug")),
+    params(
+        ("id" = String, Path, description = "Id or slug"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag you hold"),
+    ),
     responses(
         (status = 200, description = "The programme", body = ProgrammeDetail, headers(("ETag" = String))),
+        (status = 304, description = "Your copy is current"),
         (status = 404, description = "No such programme"),
     )
 )]
 #[get("/v1/programmes/{id}")]
 pub async fn get_programme(
     auth: Auth<Anyone>,
+    req: HttpRequest,
     pool: web::Data<Pool>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -127,13 +133,13 @@ pub async fn get_programme(
             .collect::<Vec<_>>())
     })
     .await?;
+    // Participants join and leave without the programme's version: the tag covers the body.
     let tag = format!("\"{}\"", programme.version);
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", tag))
-        .json(ProgrammeDetail {
-            programme,
-            participants,
-        }))
+    let detail = ProgrammeDetail {
+        programme,
+        participants,
+    };
+    etag::json_with_version(&req, &tag, &detail)
 }
 
 /// Changes a programme with a JSON Merge Patch; needs `If-Match`. Curators and admins.

@@ -1,5 +1,6 @@
 //! The directory: organizations, their records, visibility, concurrency and history.
 
+mod etags;
 mod lifecycle;
 mod organizations;
 mod records;
