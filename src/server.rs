@@ -56,7 +56,9 @@ impl Application {
         create_first_admin(settings, &pool)?;
         load_reference_records(settings, &pool, created)?;
         let keys = auth::signing_keys(&settings.auth, &pool)?;
-        let cursors = web::Data::new(CursorSigner::new(&keys[0].1));
+        let cursor_secret = db::signing_keys::cursor_secret(&mut *pool.get()?, db::now())
+            .map_err(|e| anyhow::anyhow!("cannot load the cursor key: {e}"))?;
+        let cursors = web::Data::new(CursorSigner::new(&cursor_secret));
         let expensive = web::Data::new(Gate::new(EXPENSIVE_CONCURRENCY, EXPENSIVE_WAIT));
         let auth = web::Data::new(AuthState::new(&settings.auth, &keys)?);
         let reference =

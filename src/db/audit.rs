@@ -110,6 +110,22 @@ pub fn record<T: Serialize>(
     Ok(())
 }
 
+/// Erases the states before and after from every event of one record (personal data being
+/// deleted); the events themselves stay. Run inside the deleting transaction.
+pub fn erase_states(conn: &mut DbConnection, entity_kind: &str, entity_id: &str) -> Result<(), ApiError> {
+    diesel::update(
+        audit_events::table
+            .filter(audit_events::entity_kind.eq(entity_kind))
+            .filter(audit_events::entity_id.eq(entity_id)),
+    )
+    .set((
+        audit_events::before_state.eq(None::<String>),
+        audit_events::after_state.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// The events of an organization and its records, oldest first, after `after`.
 pub fn of_organization(
     conn: &mut DbConnection,

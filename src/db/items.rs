@@ -80,6 +80,12 @@ pub fn delete<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
         return Err(ApiError::PreconditionFailed);
     }
     changed(conn, item)?;
+    if F::PERSONAL {
+        // The history keeps that the record existed, changed and was removed, by whom and
+        // when; what it said about the person goes with it.
+        audit::erase_states(conn, F::KIND, &item.id)?;
+        return audit::record::<Item<F>>(conn, change(item, actor, "deleted"), None, None);
+    }
     audit::record(conn, change(item, actor, "deleted"), Some(item), None)
 }
 

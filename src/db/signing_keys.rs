@@ -12,6 +12,35 @@ use crate::error::ApiError;
 
 /// The id of the key generated on first start.
 const GENERATED_KID: &str = "generated-1";
+/// The id of the key list cursors are signed with: its own, so that rotating the JWT keys
+/// leaves outstanding cursors valid. A cursor only names a place in a list the caller may
+/// read anyway, so a key a database reader can see grants nothing.
+const CURSOR_KID: &str = "cursors";
+
+/// The secret list cursors are signed with, generated on first start; instances starting
+/// together insert under the same id, so they all end up with the same one.
+pub fn cursor_secret(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Vec<u8>, ApiError> {
+    insert_new(conn, CURSOR_KID, now)?;
+    let secret: String = signing_keys::table
+        .find(CURSOR_KID)
+        .select(signing_keys::secret)
+        .first(conn)?;
+    STANDARD.decode(secret).map_err(ApiError::internal)
+}
+
+/// Stores a fresh random secret under `kid` unless one is there.
+fn insert_new(conn: &mut DbConnection, kid: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(ApiError::internal)?;
+    diesel::sql_query(
+        "INSERT INTO signing_keys (kid, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (kid) DO NOTHING",
+    )
+    .bind::<Text, _>(kid)
+    .bind::<Text, _>(STANDARD.encode(secret))
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    Ok(())
+}
 
 /// Every stored key, newest first; on first start, generates one. Instances starting together
 /// insert under the same id, so they all end up with the same key.
@@ -19,16 +48,9 @@ pub fn load_or_generate(
     conn: &mut DbConnection,
     now: NaiveDateTime,
 ) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(ApiError::internal)?;
-    diesel::sql_query(
-        "INSERT INTO signing_keys (kid, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (kid) DO NOTHING",
-    )
-    .bind::<Text, _>(GENERATED_KID)
-    .bind::<Text, _>(STANDARD.encode(secret))
-    .bind::<Timestamp, _>(now)
-    .execute(conn)?;
+    insert_new(conn, GENERATED_KID, now)?;
     let stored: Vec<(String, String)> = signing_keys::table
+        .filter(signing_keys::kid.ne(CURSOR_KID))
         .select((signing_keys::kid, signing_keys::secret))
         .order(signing_keys::created_at.desc())
         .load(conn)?;

@@ -27,6 +27,9 @@ pub trait ItemFields: Serialize + DeserializeOwned + Clone + PartialEq + Send + 
     const SEARCHED: bool = false;
     /// Whether buyer matching reads the record (it is part of its organization's match profile).
     const MATCHED: bool = false;
+    /// Whether the record is personal data, which leaves with it: deleting it erases its
+    /// states from the audit history too.
+    const PERSONAL: bool = false;
 
     /// Every rule, all violations at once.
     fn validate(&self, reference: &Reference) -> Result<(), ApiError>;
@@ -300,6 +303,7 @@ pub struct ContactFields {
 impl ItemFields for ContactFields {
     const KIND: &'static str = "contact";
     const PATH: &'static str = "contacts";
+    const PERSONAL: bool = true;
 
     fn validate(&self, _reference: &Reference) -> Result<(), ApiError> {
         let mut v = Violations::default();

@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
-/// Signs and checks cursors. Its key derives from the JWT signing key, which every instance
-/// shares, so a cursor from one instance works on another.
+/// Signs and checks cursors. Its key derives from a secret kept in the database, which every
+/// instance shares, so a cursor from one instance works on another, and which does not
+/// change when the JWT keys rotate.
 pub struct CursorSigner {
     key: Vec<u8>,
 }

@@ -142,3 +142,52 @@ backend_test!(previous_key_verifies_during_rotation_until_removed, |app| {
     rotating.stop().await;
     rotated.stop().await;
 });
+
+backend_test!(cursors_issued_before_a_key_rotation_still_page_after_it, |app| {
+    let curator = app.token_for("curator").await;
+    for n in 0..3 {
+        crate::directory::create_org(
+            app,
+            &curator,
+            &json!({"kind": "firm", "name": format!("Paged Firm {n}"), "country": "SN"}),
+        )
+        .await;
+    }
+    let first: Value = app.read_json("/v1/organizations?limit=1", &curator).await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let new_key = jwt_key("test-k2", &[8; 32]);
+    let old_key = jwt_key(TEST_KID, &TEST_SECRET);
+    let token = app.tokens(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for keys in [format!("{new_key},{old_key}"), new_key.clone()] {
+        let server = app.spawn_server(&["--jwt-keys", &keys]).await;
+        let token = if keys == new_key {
+            let login: Value = app
+                .client
+                .post(server.url("/v1/auth/login"))
+                .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            login["access_token"].as_str().unwrap().to_owned()
+        } else {
+            token.clone()
+        };
+        let page = app
+            .client
+            .get(server.url(&format!("/v1/organizations?limit=1&cursor={cursor}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "the cursor pages with keys {keys}");
+        let page: Value = page.json().await.unwrap();
+        assert_ne!(page["items"][0]["id"], first["items"][0]["id"]);
+        server.stop().await;
+    }
+});

@@ -1,6 +1,8 @@
 //! The directory: organizations, their records, visibility, concurrency and history.
 
+mod erasure;
 mod etags;
+mod identity;
 mod lifecycle;
 mod organizations;
 mod records;
