@@ -10,7 +10,9 @@
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
 # postgres://root@127.0.0.1:5432/postgres); its options (?host=/var/run/postgresql for the
 # local socket, ?sslmode=…) carry over to the databases it creates. BENCH_BACKENDS="sqlite postgres" picks backends;
-# BENCH_ONLY=directory or BENCH_ONLY=matching runs one group of scenarios. Matching scenarios
+# BENCH_ONLY=directory, BENCH_ONLY=matching or BENCH_ONLY=writes runs one group of scenarios.
+# Write scenarios (scripts/writes.lua: creates, record writes, merge patches with If-Match) run
+# at 1, 4, 16 and 64 concurrent writers (BENCH_WRITERS); each reports its non-2xx count. Matching scenarios
 # (a broad, a narrow and a scored buyer need, top 50) run at 10 connections, as the agency's
 # desk would.
 # BENCH_POOL_SIZE sets the server's database connections (default three per core).
@@ -62,8 +64,8 @@ database_url() { # backend size; sets FRESH when the database has to be seeded
 runs() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 scenario() { # name path [connections] [lua script]
-  local out
-  out=$(wrk -t2 -c"${3:-$CONNECTIONS}" -d"${SECONDS_PER_SCENARIO}s" --latency ${4:+-s "$4"} \
+  local out connections=${3:-$CONNECTIONS}
+  out=$(wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${SECONDS_PER_SCENARIO}s" --latency ${4:+-s "$4"} \
     -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$2")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
@@ -124,6 +126,21 @@ for BACKEND in "${BACKENDS[@]}"; do
       BENCH_BODY='{"criteria": {"services": ["bpo"], "preferred_languages": ["en", "es"],
         "min_capacity": {"amount": 50, "unit": "seats"}}, "options": {"limit": 50}}' \
         scenario "match, scored (top 50)" "/v1/matches/preview" 10 scripts/post.lua
+    fi
+    if runs writes; then
+      # The organizations records and patches go to: the 300 newest, spread over the writers.
+      IDS=$(for page in 1 2 3; do
+        curl -s "http://127.0.0.1:$PORT/v1/organizations?sort=created&order=desc&limit=100${CURSOR:+&cursor=$CURSOR}" \
+          -H "Authorization: Bearer $TOKEN" > "$WORK/page.json"
+        CURSOR=$(json 'd["next_cursor"] or ""' < "$WORK/page.json")
+        json '",".join(o["id"] for o in d["items"])' < "$WORK/page.json"
+      done | paste -sd, -)
+      unset CURSOR
+      for writers in ${BENCH_WRITERS:-1 4 16 64}; do
+        BENCH_KIND=create scenario "create, $writers writers" "/" "$writers" scripts/writes.lua
+        BENCH_KIND=record BENCH_IDS=$IDS scenario "record, $writers writers" "/" "$writers" scripts/writes.lua
+        BENCH_KIND=patch BENCH_IDS=$IDS scenario "patch, $writers writers" "/" "$writers" scripts/writes.lua
+      done
     fi
     PEAK=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
