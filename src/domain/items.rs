@@ -275,13 +275,6 @@ impl ItemFields for CertificationFields {
     }
 }
 
-/// The one rule for a certificate being in force on `day`, for every path that counts
-/// certificates (directory filter, facets, export, matching): `valid_from` ≤ day ≤
-/// `valid_until`, an absent bound being open. The SQL filter in `db::search` states the same.
-pub fn in_force(valid_from: Option<NaiveDate>, valid_until: Option<NaiveDate>, day: NaiveDate) -> bool {
-    valid_from.is_none_or(|from| from <= day) && valid_until.is_none_or(|until| until >= day)
-}
-
 /// A person to talk to. Personal data: never shown to partners.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -12,5 +12,6 @@ pub mod reference;
 pub mod role;
 pub mod search;
 pub mod validation;
+pub mod validity;
 pub mod visibility;
 pub mod vocab;

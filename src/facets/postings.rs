@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::Count;
 use super::bitset::Bitset;
-use crate::domain::items::in_force;
+use crate::domain::validity::in_force;
 
 /// Per value, the organizations holding it.
 #[derive(Debug, Default)]

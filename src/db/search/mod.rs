@@ -150,7 +150,7 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>,
     }
 }
 
-/// Certificates in force today, as `domain::items::in_force` has it, unless expired ones are
+/// Certificates in force today, as `domain::validity::in_force` has it, unless expired ones are
 /// asked for too.
 fn valid_certificates(sql: &mut Sql, f: &Filters) {
     if !f.include_expired_certifications {

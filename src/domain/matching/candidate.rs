@@ -61,7 +61,7 @@ pub struct Certificate {
 impl Certificate {
     /// Whether it is in force on `day`.
     pub fn valid_on(&self, day: NaiveDate) -> bool {
-        crate::domain::items::in_force(self.valid_from, self.valid_until, day)
+        crate::domain::validity::in_force(self.valid_from, self.valid_until, day)
     }
 }
 
