@@ -120,10 +120,13 @@ pub fn lei(value: &str) -> Result<(), String> {
 }
 
 /// Text as search compares it: lower case, accents removed.
+///
+/// Lowered before the accents are removed, so that a capital whose small letter is in the
+/// table (`Æ`, `ẞ`) folds as that small letter does, and folding twice changes nothing.
 pub fn fold(text: &str) -> String {
     text.chars()
-        .flat_map(fold_accent)
         .flat_map(char::to_lowercase)
+        .flat_map(fold_accent)
         .collect()
 }
 
@@ -189,6 +192,7 @@ fn fold_accent(c: char) -> impl Iterator<Item = char> {
         'œ' => "oe",
         'Œ' => "OE",
         'æ' => "ae",
+        'ß' => "ss",
         _ => "",
     };
     let own = folded.is_empty().then_some(c);

@@ -8,6 +8,8 @@ pub mod matching;
 pub mod merge_patch;
 pub mod organization;
 pub mod programme;
+#[cfg(test)]
+mod properties;
 pub mod reference;
 pub mod role;
 pub mod search;

@@ -86,4 +86,36 @@ mod tests {
                 .is_err()
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_issued_cursor_round_trips(name in "\\PC{0,30}", position in proptest::num::i64::ANY) {
+            let signer = CursorSigner::new(b"secret");
+            let cursor = signer.encode(&(name.clone(), position));
+            proptest::prop_assert_eq!(signer.decode::<(String, i64)>(&cursor).unwrap(), (name, position));
+        }
+
+        #[test]
+        fn an_edited_cursor_is_refused_or_unchanged(
+            name in "[a-zé]{0,12}",
+            at in proptest::num::usize::ANY,
+            with in proptest::char::range('!', '~'),
+        ) {
+            let signer = CursorSigner::new(b"secret");
+            let cursor = signer.encode(&(name.clone(), 7));
+            let mut chars: Vec<char> = cursor.chars().collect();
+            let at = at % chars.len();
+            chars[at] = with;
+            let edited: String = chars.into_iter().collect();
+            if let Ok(state) = signer.decode::<(String, i64)>(&edited) {
+                proptest::prop_assert_eq!(edited, cursor);
+                proptest::prop_assert_eq!(state, (name, 7));
+            }
+        }
+
+        #[test]
+        fn any_text_is_refused_without_panicking(text in "\\PC{0,80}") {
+            proptest::prop_assert!(CursorSigner::new(b"secret").decode::<(String, i64)>(&text).is_err());
+        }
+    }
 }

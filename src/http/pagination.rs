@@ -141,4 +141,18 @@ mod tests {
         let last = request.page(vec!["a"], |s| s.to_string(), |s| s);
         assert!(last.next_cursor.is_none());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_of_the_listed_form_round_trip(key in "[0-9a-z:._-]{1,200}") {
+            proptest::prop_assert_eq!(decode_cursor(&encode_cursor(&key)).unwrap(), key);
+        }
+
+        #[test]
+        fn any_text_is_a_key_or_refused_never_a_panic(text in "\\PC{0,300}") {
+            if let Ok(key) = decode_cursor(&text) {
+                proptest::prop_assert_eq!(encode_cursor(&key), text);
+            }
+        }
+    }
 }

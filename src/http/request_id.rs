@@ -44,6 +44,8 @@ pub async fn assign(
         path = %req.path(),
     );
     let started = Instant::now();
+    // Marks the request as in flight: its head is read, its body may still be arriving.
+    span.in_scope(|| tracing::debug!("request started"));
     let outcome = next.call(req).instrument(span.clone()).await;
     let status = match &outcome {
         Ok(response) => response.status(),

@@ -1,7 +1,5 @@
 //! The binary as a process: request ids in its logs, graceful shutdown on SIGTERM and Ctrl-C.
 
-use std::time::Duration;
-
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -56,7 +54,7 @@ backend_test!(ctrl_c_stops_gracefully, |app| {
 });
 
 backend_test!(sigterm_lets_in_flight_requests_finish, |app| {
-    let process = TestProcess::start(&app.db, &[]).await;
+    let process = TestProcess::start(&app.db, &[("ANNUAIRE_LOG", "debug")]).await;
     let address = process.address.trim_start_matches("http://").to_owned();
     let body =
         serde_json::to_vec(&serde_json::json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).unwrap();
@@ -69,9 +67,10 @@ backend_test!(sigterm_lets_in_flight_requests_finish, |app| {
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(&body[..10]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let login_started = |l: &str| l.contains("request started") && l.contains("\"path\":\"/v1/auth/login\"");
+    process.wait_for_line(login_started).await;
     process.signal("TERM");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    process.wait_for_line(|l| l.contains("shutdown requested")).await;
     stream.write_all(&body[10..]).await.unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();

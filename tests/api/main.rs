@@ -14,6 +14,7 @@ mod lifecycle;
 mod login;
 mod matching;
 mod openapi;
+mod oracle;
 mod problems;
 mod relevance;
 mod screening;

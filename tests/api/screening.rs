@@ -93,7 +93,10 @@ backend_test!(memory_and_database_screens_give_the_same_pages, |app| {
             let filters = &query.filters;
             let (database, memory) = database_and_memory_pages(&mut conn, &index, &query);
             assert_eq!(database, memory, "{text}");
-            let passing = every_passing(&mut conn, text, &reference, viewer);
+            let passing = crate::oracle::passing(&mut conn, filters);
+            let mut found_ids = database.clone();
+            found_ids.retain(|id| passing.binary_search(id).is_err());
+            assert!(found_ids.is_empty(), "{text}: {found_ids:?} fail the filters");
             sizes.push(passing.len());
             let listed = every_page(&mut conn, &query, |conn, page| {
                 search::ranked(conn, filters, page, &Screen::Among(&passing))
@@ -163,7 +166,13 @@ backend_test!(column_pages_screened_in_memory_are_the_database_pages, |app| {
                 })
             });
             assert_eq!(database, memory, "{text}");
-            let passing = every_passing(&mut conn, text, &reference, viewer);
+            let passing = crate::oracle::passing(&mut conn, filters);
+            let mut listed_ids = database.clone();
+            listed_ids.sort();
+            assert_eq!(
+                listed_ids, passing,
+                "{text}: the list is every firm passing, once"
+            );
             let among = every_page(&mut conn, &query, |conn, page| {
                 search::sorted(conn, filters, page, &Screen::Among(&passing))
             });
@@ -207,7 +216,7 @@ backend_test!(names_in_memory_give_the_best_tier_the_database_gives, |app| {
         for (text, probed) in NAMED {
             let viewer = Viewer::new(Role::Partner);
             let (query, _) = ListQuery::parse(text, &reference, viewer, Purpose::List).unwrap();
-            let passing = every_passing(&mut conn, text, &reference, viewer).len() as u64;
+            let passing = crate::oracle::passing(&mut conn, &query.filters).len() as u64;
             assert!(passing > FEW_PASSING, "{text}: {passing} pass");
             assert_eq!(passing < 9000 / 4, probed, "{text}: {passing} pass");
             let (database, memory) = database_and_memory_pages(&mut conn, &index, &query);
@@ -284,22 +293,6 @@ impl Passing for Listed {
 }
 
 /// The ids of every organization passing the filters of `text`, its text aside.
-fn every_passing(conn: &mut DbConnection, text: &str, reference: &Reference, viewer: Viewer) -> Vec<String> {
-    let filters: Vec<&str> = text
-        .split('&')
-        .filter(|p| {
-            !["q=", "sort=", "order=", "limit="]
-                .iter()
-                .any(|name| p.starts_with(name))
-        })
-        .chain(["limit=100"])
-        .collect();
-    let (query, _) = ListQuery::parse(&filters.join("&"), reference, viewer, Purpose::List).unwrap();
-    every_page(conn, &query, |conn, page| {
-        search::list(conn, &query.filters, page)
-    })
-}
-
 /// The ids of every page of `query`, in order.
 fn every_page(
     conn: &mut DbConnection,

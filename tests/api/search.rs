@@ -327,14 +327,11 @@ backend_test!(cursors_resist_tampering_and_pages_survive_inserts, |app| {
 
 backend_test!(list_answers_304_while_nothing_changes, |app| {
     let curator = app.token_for("curator").await;
-    let response = app
-        .authed(Method::GET, "/v1/organizations?limit=3", &curator)
-        .send()
-        .await
-        .unwrap();
+    let url = "/v1/organizations?limit=3&sort=name";
+    let response = app.authed(Method::GET, url, &curator).send().await.unwrap();
     let tag = response.headers()["etag"].to_str().unwrap().to_owned();
     let again = app
-        .authed(Method::GET, "/v1/organizations?limit=3", &curator)
+        .authed(Method::GET, url, &curator)
         .header("If-None-Match", &tag)
         .send()
         .await
@@ -346,13 +343,17 @@ backend_test!(list_answers_304_while_nothing_changes, |app| {
         &json!({"kind": "firm", "name": "Aaa First", "country": "SN"}),
     )
     .await;
+    // The same query, so only the new first row can change its tag.
     let changed = app
-        .authed(Method::GET, "/v1/organizations?limit=3&sort=name", &curator)
+        .authed(Method::GET, url, &curator)
         .header("If-None-Match", &tag)
         .send()
         .await
         .unwrap();
     assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
+    let body: Value = changed.json().await.unwrap();
+    assert_eq!(body["items"][0]["name"], "Aaa First");
 });
 
 /// Checks every count of `facets?{base}` against the list it stands for: the other filters of
@@ -387,12 +388,67 @@ async fn assert_facets_count_like_lists(app: &TestApp, token: &str, base: &str) 
             );
             counted += count;
         }
-        // A value left out of a facet is one no listed organization holds.
+        // A value left out of a facet is one no listed organization holds: every value the
+        // listed organizations' details show, and the facet does not, lists no organization.
+        let listed: BTreeSet<String> = facets[facet]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["value"].as_str().unwrap().to_owned())
+            .collect();
+        let held = held_values(app, token, &others.join("&"), facet).await;
+        for value in held.difference(&listed) {
+            let mut query = others.clone();
+            let own = format!("{parameter}={value}");
+            query.push(&own);
+            let found = names(app, token, &query.join("&")).await;
+            assert!(
+                found.is_empty(),
+                "facets?{base} leaves out {facet}={value}: {found:?}"
+            );
+        }
         if facet == "kind" || facet == "country" {
             let listed = names(app, token, &others.join("&")).await.len() as i64;
             assert_eq!(counted, listed, "facets?{base}: every {facet} counted");
         }
     }
+}
+
+/// The values of `facet` that the organizations of a list hold, read from each one's detail.
+async fn held_values(app: &TestApp, token: &str, query: &str, facet: &str) -> BTreeSet<String> {
+    let mut held = BTreeSet::new();
+    for organization in every_organization(app, token, &format!("limit=100&{query}")).await {
+        let id = organization["id"].as_str().unwrap();
+        let detail = app.read_json(&format!("/v1/organizations/{id}"), token).await;
+        let each = |list: &str, field: &str| -> Vec<String> {
+            detail[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r[field].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let values = match facet {
+            "kind" | "country" => vec![detail[facet].as_str().unwrap().to_owned()],
+            "service" => each("capabilities", "service_code"),
+            "service_category" => each("capabilities", "service_code")
+                .iter()
+                .map(|c| c.split('.').next().unwrap().to_owned())
+                .collect(),
+            "language" => detail["capabilities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|c| c["languages"].as_array().unwrap().iter())
+                .map(|l| l["code"].as_str().unwrap().to_owned())
+                .collect(),
+            "market" => each("markets", "country"),
+            "certification" => each("certifications", "scheme"),
+            other => panic!("no oracle for facet {other}"),
+        };
+        held.extend(values);
+    }
+    held
 }
 
 backend_test!(facet_counts_equal_brute_force_counts, |app| {
@@ -507,10 +563,20 @@ backend_test!(partners_never_see_drafts_through_search_facets_or_export, |app| {
         .authed(Method::GET, "/v1/organizations/export", &key)
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    assert_eq!(export.status(), 200);
+    let export = export.text().await.unwrap();
+    let exported: BTreeSet<String> = export
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(exported, names(app, &key, "").await.into_iter().collect());
+    assert!(exported.contains("Data Sahel"), "published firms are exported");
     assert!(!export.contains("Conseil Gorée") && !export.contains("internal_notes"));
 });
 

@@ -85,9 +85,8 @@ backend_test!(user_lists_page_without_gaps, |app| {
     }
     assert_eq!(seen.len(), 5);
     assert_eq!(seen[0], ADMIN_EMAIL);
-    let mut unique = seen.clone();
-    unique.dedup();
-    assert_eq!(unique.len(), 5);
+    let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), 5, "no user twice across pages: {seen:?}");
 });
 
 backend_test!(invalid_users_are_refused_with_every_field_named, |app| {
@@ -119,7 +118,7 @@ backend_test!(invalid_users_are_refused_with_every_field_named, |app| {
         ),
         (
             json!({"email": "a@b.sn", "password": "long enough pass", "role": "partner", "active": false}),
-            "",
+            "active",
         ),
     ] {
         let response = app
@@ -130,10 +129,7 @@ backend_test!(invalid_users_are_refused_with_every_field_named, |app| {
             .unwrap();
         assert_eq!(response.status(), 422, "{body}");
         let problem: Value = response.json().await.unwrap();
-        assert!(
-            problem["errors"][0]["field"].as_str().unwrap().starts_with(field),
-            "{problem}"
-        );
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
     // Nothing was written.
     let users: Value = app

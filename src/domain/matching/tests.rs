@@ -241,11 +241,15 @@ fn the_breakdown_adds_up_to_the_total_and_says_why() {
     let candidate = rich_firm();
     let assessment = matcher.assess(&candidate);
     assert!(assessment.eligible());
-    assert_eq!(
-        assessment.total,
-        assessment.criteria.iter().map(|c| c.points).sum::<i64>()
-    );
-    assert!(assessment.total > 0 && assessment.total < FULL_MARKS);
+    // By hand, out of 10,000 with weights summing to 100: both services (30 → 3,000), English
+    // (15 → 1,500), one of two certificates (15 → 750), one of two markets served (15 → 750),
+    // 100 seats for 40 asked, past twice the need (10 → 1,000), offshore of offshore and
+    // remote (10 → 500), verified 18 months ago, within two years (5 → 250).
+    let mut points: Vec<i64> = assessment.criteria.iter().map(|c| c.points).collect();
+    points.sort();
+    assert_eq!(points, [250, 500, 750, 750, 1_000, 1_500, 3_000]);
+    assert_eq!(assessment.total, 7_750);
+    assert!(assessment.total < FULL_MARKS);
     let result = explain(&matcher, &candidate, &assessment);
     let reasons: Vec<&str> = result
         .breakdown

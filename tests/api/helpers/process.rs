@@ -84,6 +84,17 @@ impl TestProcess {
         self.lines.lock().unwrap().clone()
     }
 
+    /// Waits until the process has written a line that `wanted` accepts (at most 30 s).
+    pub async fn wait_for_line(&self, wanted: impl Fn(&str) -> bool) {
+        for _ in 0..1500 {
+            if self.lines.lock().unwrap().iter().any(|l| wanted(l)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no such line after 30 s: {:#?}", self.log_lines());
+    }
+
     pub fn signal(&self, name: &str) {
         let pid = self.child.id().expect("running").to_string();
         let status = std::process::Command::new("kill")

@@ -17,11 +17,39 @@ pub struct Firm {
     pub seats: Option<i32>,
     pub fte: Option<i32>,
     pub modes: &'static [&'static str],
-    /// Scheme and last valid day.
+    /// Scheme and last valid day: a date, or [`LATER`] or [`BEFORE_START`] (days from today).
     pub certificates: &'static [(&'static str, &'static str)],
     /// Country and kind.
     pub markets: &'static [(&'static str, &'static str)],
     pub verified: bool,
+}
+
+/// A last valid day long after [`start_date`].
+const LATER: &str = "+576";
+/// A last valid day after today and before [`start_date`], after [`sooner_start`].
+const BEFORE_START: &str = "+44";
+
+/// The day `offset` days from today.
+fn days_from_today(offset: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(offset)).to_string()
+}
+
+/// The start date of the fixture's requests, some months ahead whatever today is.
+pub fn start_date() -> String {
+    days_from_today(89)
+}
+
+/// A start date before [`BEFORE_START`] lapses.
+pub fn sooner_start() -> String {
+    days_from_today(30)
+}
+
+/// A certificate's last valid day: a fixed date, or days from today.
+pub fn until(day: &str) -> String {
+    match day.strip_prefix('+') {
+        Some(offset) => days_from_today(offset.parse().unwrap()),
+        None => day.to_owned(),
+    }
 }
 
 const fn firm(key: &'static str, name: &'static str, services: &'static [&'static str]) -> Firm {
@@ -45,14 +73,14 @@ pub const FIRMS: [Firm; 30] = [
         languages: &["fr", "en"],
         seats: Some(200),
         modes: &["offshore", "nearshore"],
-        certificates: &[("iso_iec_27001", "2028-06-30"), ("pci_dss", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER), ("pci_dss", LATER)],
         markets: &[("FR", "served"), ("BE", "served")],
         verified: true,
         ..firm("F01", "Atlantique Contact", &["bpo.contact_center_inbound"])
     },
     Firm {
         seats: Some(60),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served")],
         ..firm("F02", "Baobab Appels", &["bpo.contact_center_inbound"])
     },
@@ -70,7 +98,7 @@ pub const FIRMS: [Firm; 30] = [
     Firm {
         languages: &["fr", "en"],
         seats: Some(120),
-        certificates: &[("copc", "2028-06-30")],
+        certificates: &[("copc", LATER)],
         markets: &[("FR", "target"), ("CA", "served")],
         ..firm("F04", "Dakar Voice", &["bpo.contact_center_outbound"])
     },
@@ -78,13 +106,13 @@ pub const FIRMS: [Firm; 30] = [
         languages: &["fr", "en", "es"],
         seats: Some(80),
         modes: &["offshore", "remote"],
-        certificates: &[("iso_iec_27001", "2027-01-15")],
+        certificates: &[("iso_iec_27001", BEFORE_START)],
         markets: &[("ES", "served"), ("FR", "served")],
         ..firm("F05", "Gorée Support", &["bpo.customer_support"])
     },
     Firm {
         seats: Some(30),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served")],
         ..firm("F06", "Lac Rose Centre d'appels", &["bpo.contact_center_inbound"])
     },
@@ -103,7 +131,7 @@ pub const FIRMS: [Firm; 30] = [
     Firm {
         languages: &["en"],
         seats: Some(100),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("GB", "served"), ("US", "served")],
         ..firm("F08", "Saloum Assistance", &["bpo.contact_center_inbound"])
     },
@@ -123,7 +151,7 @@ pub const FIRMS: [Firm; 30] = [
         languages: &["fr", "en"],
         fte: Some(40),
         modes: &["remote", "offshore"],
-        certificates: &[("cmmi_dev", "2028-06-30"), ("iso_9001", "2028-06-30")],
+        certificates: &[("cmmi_dev", LATER), ("iso_9001", LATER)],
         markets: &[("FR", "served"), ("CA", "served")],
         ..firm("F11", "Sahel Soft", &["it.software_development"])
     },
@@ -136,7 +164,7 @@ pub const FIRMS: [Firm; 30] = [
     },
     Firm {
         fte: Some(80),
-        certificates: &[("iso_iec_27001", "2028-06-30"), ("iso_9001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER), ("iso_9001", LATER)],
         markets: &[("FR", "served"), ("BE", "served")],
         verified: true,
         ..firm("F13", "Cap-Vert Code", &["it.software_development"])
@@ -149,14 +177,14 @@ pub const FIRMS: [Firm; 30] = [
     Firm {
         languages: &["fr", "en"],
         fte: Some(25),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served")],
         ..firm("F15", "Kaolack Cloud", &["it.hosting_cloud"])
     },
     Firm {
         languages: &["fr", "en"],
         fte: Some(20),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served"), ("BE", "served")],
         verified: true,
         ..firm("F16", "Ziguinchor Cyber", &["it.cybersecurity"])
@@ -171,7 +199,7 @@ pub const FIRMS: [Firm; 30] = [
     Firm {
         languages: &["en"],
         fte: Some(60),
-        certificates: &[("iso_9001", "2028-06-30")],
+        certificates: &[("iso_9001", LATER)],
         markets: &[("US", "served"), ("GB", "served")],
         ..firm("F18", "Mbour Dev", &["it.software_development"])
     },
@@ -189,14 +217,14 @@ pub const FIRMS: [Firm; 30] = [
     Firm {
         languages: &["fr", "en"],
         fte: Some(120),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("US", "served"), ("FR", "served")],
         ..firm("F20", "Fatick Annotation", &["digital.data_annotation"])
     },
     Firm {
         languages: &["fr", "en", "ar"],
         fte: Some(90),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served")],
         ..firm("F21", "Louga Modération", &["digital.content_moderation"])
     },
@@ -213,13 +241,13 @@ pub const FIRMS: [Firm; 30] = [
     },
     Firm {
         fte: Some(200),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served")],
         ..firm("F24", "Diourbel Saisie", &["bpo.data_entry"])
     },
     Firm {
         fte: Some(35),
-        certificates: &[("iso_9001", "2028-06-30")],
+        certificates: &[("iso_9001", LATER)],
         markets: &[("FR", "served"), ("BE", "served")],
         verified: true,
         ..firm("F25", "Kédougou Finance", &["bpo.finance_accounting"])
@@ -232,7 +260,7 @@ pub const FIRMS: [Firm; 30] = [
     Firm {
         languages: &["fr", "en"],
         fte: Some(150),
-        certificates: &[("iso_iec_27001", "2028-06-30"), ("iso_9001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER), ("iso_9001", LATER)],
         markets: &[("FR", "served"), ("CA", "served")],
         ..firm("F27", "Tambacounda Back-Office", &["bpo.back_office"])
     },
@@ -244,14 +272,14 @@ pub const FIRMS: [Firm; 30] = [
     },
     Firm {
         fte: Some(10),
-        certificates: &[("iso_9001", "2028-06-30")],
+        certificates: &[("iso_9001", LATER)],
         markets: &[("CI", "served")],
         ..firm("F29", "Richard-Toll Conseil", &["kpo.management_consulting"])
     },
     Firm {
         languages: &["fr", "en"],
         fte: Some(25),
-        certificates: &[("iso_iec_27001", "2028-06-30")],
+        certificates: &[("iso_iec_27001", LATER)],
         markets: &[("FR", "served"), ("CA", "target")],
         ..firm("F30", "Joal Analytics", &["it.data_analytics"])
     },
@@ -275,10 +303,10 @@ pub async fn enter(app: &TestApp, curator: &str, firm: &Firm, publish: bool) -> 
                    "capacity_seats": firm.seats, "capacity_fte": firm.fte}),
         ));
     }
-    for (scheme, until) in firm.certificates {
+    for (scheme, until_day) in firm.certificates {
         records.push((
             "certifications",
-            json!({"scheme": scheme, "valid_from": "2022-01-01", "valid_until": until}),
+            json!({"scheme": scheme, "valid_from": "2022-01-01", "valid_until": until(until_day)}),
         ));
     }
     for (country, kind) in firm.markets {

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::fixture::{FIRMS, Firm, enter_all};
+use super::fixture::{FIRMS, Firm, enter_all, start_date, until};
 use super::{call, ranked_ids};
 use crate::backend_test;
 
@@ -20,7 +20,7 @@ fn cases() -> Vec<Case> {
         Case {
             criteria: json!({"services": ["bpo.contact_center_inbound"], "required_languages": ["fr"],
                 "required_certifications": ["iso_iec_27001"], "preferred_certifications": ["pci_dss"],
-                "min_capacity": {"amount": 40, "unit": "seats"}, "markets": ["FR"], "start_date": "2027-03-01"}),
+                "min_capacity": {"amount": 40, "unit": "seats"}, "markets": ["FR"], "start_date": start_date()}),
             grades: &[("F01", 3), ("F07", 3), ("F02", 2)],
         },
         Case {
@@ -117,7 +117,7 @@ fn meets(firm: &Firm, criteria: &Value, day: &str) -> Result<(), String> {
         if !firm
             .certificates
             .iter()
-            .any(|(s, until)| *s == scheme && *until >= day)
+            .any(|(s, last)| *s == scheme && until(last).as_str() >= day)
         {
             return Err(format!("no valid {scheme} on {day}"));
         }

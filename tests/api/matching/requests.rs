@@ -3,13 +3,14 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::fixture::start_date;
 use super::{buyer_request, call, create_request};
 use crate::backend_test;
 use crate::directory::partner_key;
 
 fn contact_centre() -> Value {
     json!({"services": ["bpo.contact_center_inbound"], "required_languages": ["fr"],
-           "min_capacity": {"amount": 40, "unit": "seats"}, "start_date": "2027-03-01"})
+           "min_capacity": {"amount": 40, "unit": "seats"}, "start_date": start_date()})
 }
 
 backend_test!(requests_are_recorded_changed_and_traced, |app| {
