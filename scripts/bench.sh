@@ -39,6 +39,8 @@ trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 cargo build --release --quiet
 BIN=target/release/annuaire
+# PostgreSQL needs configured signing keys; a fresh one per run is enough to log in with.
+JWT_KEYS=${ANNUAIRE_JWT_KEYS:-bench:$(head -c 32 /dev/urandom | base64)}
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
@@ -85,7 +87,7 @@ for BACKEND in "${BACKENDS[@]}"; do
     database_url "$BACKEND" "$SIZE"
     export ANNUAIRE_DATABASE_URL="$URL" ANNUAIRE_DEMO_DATA=never ANNUAIRE_LOG=warn \
       ANNUAIRE_ADMIN_PASSWORD="$PASSWORD" ANNUAIRE_BIND="127.0.0.1:$PORT" ANNUAIRE_ACCESS_TOKEN_TTL=86400 \
-      ANNUAIRE_POOL_SIZE="$POOL_SIZE"
+      ANNUAIRE_POOL_SIZE="$POOL_SIZE" ANNUAIRE_JWT_KEYS="$JWT_KEYS"
     SEEDED="reused"
     if [ "$FRESH" = 1 ]; then
       SEEDED="seeded in $( { /usr/bin/time -f '%e' "$BIN" seed --synthetic "$SIZE" >/dev/null; } 2>&1 | tail -1) s"

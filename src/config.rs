@@ -109,6 +109,15 @@ pub struct Settings {
     /// Origins allowed to call the API from a browser, comma-separated (none by default).
     #[arg(long, global = true, env = "ANNUAIRE_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
+
+    /// Reverse proxies (CIDR blocks, comma-separated; none by default) whose `Forwarded` or
+    /// `X-Forwarded-For` header names the client, for the login limits and the logs.
+    #[arg(long, global = true, env = "ANNUAIRE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Send `Strict-Transport-Security` (for deployments served over TLS).
+    #[arg(long, global = true, env = "ANNUAIRE_HSTS")]
+    pub hsts: bool,
 }
 
 /// Sessions, tokens, first administrator and brute-force protection.

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use utoipa::{Modify, OpenApi};
@@ -20,6 +21,7 @@ use crate::config::{DatabaseUrl, DemoData, Settings};
 use crate::db::{self, Pool};
 use crate::error::ApiError;
 use crate::facets::FacetIndex;
+use crate::http::client::TrustedProxies;
 use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
 use crate::http::faults::{self, Faults};
@@ -60,7 +62,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot load the cursor key: {e}"))?;
         let cursors = web::Data::new(CursorSigner::new(&cursor_secret));
         let expensive = web::Data::new(Gate::new(EXPENSIVE_CONCURRENCY, EXPENSIVE_WAIT));
-        let auth = web::Data::new(AuthState::new(&settings.auth, &keys)?);
+        let auth = web::Data::new(AuthState::new(&settings.auth, &keys, &cursor_secret)?);
         let reference =
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
         let facets = web::Data::new(FacetIndex::new(&reference));
@@ -69,6 +71,8 @@ impl Application {
         let faults = web::Data::new(Faults::default());
         let counted = faults.clone();
         let cors_origins = settings.cors_origins.clone();
+        let proxies = web::Data::new(TrustedProxies(settings.trusted_proxies.clone()));
+        let hsts = settings.hsts;
         let mut server = HttpServer::new(move || {
             let (app, mut api) = App::new()
                 .into_utoipa_app()
@@ -80,6 +84,7 @@ impl Application {
                 .app_data(expensive.clone())
                 .app_data(facets.clone())
                 .app_data(counted.clone())
+                .app_data(proxies.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)
@@ -93,7 +98,8 @@ impl Application {
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(problem::ensure))
                 .wrap(from_fn(faults::count))
-                .wrap(security_headers())
+                .wrap(security_headers(hsts))
+                .wrap(from_fn(content_security_policy))
                 .wrap(from_fn(request_id::assign))
         })
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
@@ -234,12 +240,40 @@ fn create_first_admin(settings: &Settings, pool: &Pool) -> anyhow::Result<()> {
 
 /// Headers every response carries. Responses are personal (they depend on the credential), so
 /// nothing may be stored by a cache unless a route says otherwise.
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(hsts: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "no-referrer"))
-        .add((header::CACHE_CONTROL, "no-store"))
+        .add((header::CACHE_CONTROL, "no-store"));
+    match hsts {
+        true => headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        )),
+        false => headers,
+    }
+}
+
+/// The documentation page may load its own scripts, styles and images only; nothing else the
+/// API serves is a page, so it may load nothing at all.
+async fn content_security_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
+    let mut response = next.call(req).await?;
+    let policy = match docs {
+        true => {
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+        }
+        false => "default-src 'none'; frame-ancestors 'none'",
+    };
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(policy),
+    );
+    Ok(response)
 }
 
 /// Browsers may call the API from the configured origins only. Credentials travel in the

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::AuthState;
 use super::secret::{digest, new_refresh_token};
-use super::throttle::Scopes;
+use super::throttle::{DeviceToken, Scopes};
 use crate::db::sessions::SessionRow;
 use crate::db::{self, DbConnection, Pool, sessions, users};
 use crate::domain::identity::normalize_email;
@@ -28,6 +28,11 @@ pub struct TokenPair {
     pub expires_in: i64,
     /// An opaque token for `/v1/auth/refresh`; usable once.
     pub refresh_token: String,
+    /// After a login: an opaque token naming this device for this account. Send it back in
+    /// later logins' `device_token`, so that failures from elsewhere never lock this device
+    /// out. Optional: a client that ignores it is limited per account and address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 fn invalid_credentials() -> ApiError {
@@ -40,21 +45,30 @@ fn invalid_refresh_token() -> ApiError {
 
 /// Checks the password and opens a session. Unknown emails, inactive accounts and wrong
 /// passwords all cost one argon2 verification and get the same answer.
+///
+/// The attempt is counted before the password is checked, so that a burst gets no more full
+/// checks than the limit. A `device_token` this account was issued at an earlier login puts
+/// the attempt on that device's own counter, which strangers' failures do not touch.
 pub async fn login(
     state: &AuthState,
     pool: &Pool,
     email: &str,
     password: String,
     address: &str,
+    device_token: Option<&str>,
 ) -> Result<TokenPair, ApiError> {
     let email = normalize_email(email);
-    let scopes = Scopes::new(&email, address);
+    let device = device_token.and_then(|t| DeviceToken::decode(&state.devices, t));
     let throttle = state.throttle.clone();
-    let (user, scopes) = db::run(pool, move |conn| {
-        if let Some(seconds) = throttle.retry_after(conn, &scopes, db::now())? {
-            return Err(ApiError::TooManyRequests(seconds));
-        }
-        Ok((users::find_by_email(conn, &email)?, scopes))
+    let address = address.to_owned();
+    let (user, scopes) = db::transaction(pool, move |conn| {
+        let user = users::find_by_email(conn, &email)?;
+        let scopes = match (&user, device) {
+            (Some(user), Some(device)) if device.user_id == user.id => Scopes::device(&device),
+            _ => Scopes::untrusted(&email, &address),
+        };
+        throttle.reserve(conn, &scopes, db::now())?;
+        Ok((user, scopes))
     })
     .await?;
     let user = user.filter(|user| user.active);
@@ -62,23 +76,47 @@ pub async fn login(
         .hasher
         .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
         .await?;
+    let Some(user) = user.filter(|_| verified) else {
+        return Err(invalid_credentials());
+    };
     let throttle = state.throttle.clone();
     let refresh_ttl = state.refresh_ttl;
-    let opened = db::transaction(pool, move |conn| match user.filter(|_| verified) {
-        None => {
-            throttle.record_failure(conn, &scopes, db::now())?;
-            Ok(None)
-        }
-        Some(user) => {
-            throttle.record_success(conn, &scopes)?;
-            let family = uuid::Uuid::now_v7().to_string();
-            let refresh_token = open_session(conn, &user.id, &family, refresh_ttl)?;
-            Ok(Some((user.id, user.token_generation, refresh_token)))
-        }
+    let user_id = user.id.clone();
+    let refresh_token = db::transaction(pool, move |conn| {
+        throttle.succeeded(conn, &scopes)?;
+        let family = uuid::Uuid::now_v7().to_string();
+        open_session(conn, &user_id, &family, refresh_ttl)
     })
     .await?;
-    let (user_id, generation, refresh_token) = opened.ok_or_else(invalid_credentials)?;
-    token_pair(state, &user_id, generation, refresh_token)
+    let mut pair = token_pair(state, &user.id, user.token_generation, refresh_token)?;
+    pair.device_token = Some(DeviceToken::issue(&user.id).encode(&state.devices));
+    Ok(pair)
+}
+
+/// Checks a signed-in user's current password as a login attempt from `address` would be
+/// checked: counted first against the account's and the address's limits, refused with 429
+/// past them, forgotten when right.
+pub async fn recheck_password(
+    state: &AuthState,
+    pool: &Pool,
+    email: &str,
+    password: String,
+    password_hash: String,
+    address: &str,
+) -> Result<bool, ApiError> {
+    let scopes = Scopes::untrusted(&normalize_email(email), address);
+    let throttle = state.throttle.clone();
+    let scopes = db::transaction(pool, move |conn| {
+        throttle.reserve(conn, &scopes, db::now())?;
+        Ok(scopes)
+    })
+    .await?;
+    let verified = state.hasher.verify(password, Some(password_hash)).await?;
+    if verified {
+        let throttle = state.throttle.clone();
+        db::transaction(pool, move |conn| throttle.succeeded(conn, &scopes)).await?;
+    }
+    Ok(verified)
 }
 
 /// Exchanges a refresh token for a new pair. The old token stops working; presenting a token
@@ -187,5 +225,6 @@ fn token_pair(
         token_type: "Bearer",
         expires_in: state.tokens.ttl_seconds(),
         refresh_token,
+        device_token: None,
     })
 }

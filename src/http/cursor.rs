@@ -22,10 +22,17 @@ fn invalid() -> ApiError {
 }
 
 impl CursorSigner {
-    /// A signer whose key is derived from `secret`.
+    /// A signer of pagination cursors whose key is derived from `secret`.
     pub fn new(secret: &[u8]) -> Self {
+        Self::for_purpose(b"annuaire pagination cursor", secret)
+    }
+
+    /// A signer for another kind of small state (device tokens), whose key is derived from
+    /// `secret` and `purpose`, so that a token of one purpose is never valid as another's.
+    pub fn for_purpose(purpose: &[u8], secret: &[u8]) -> Self {
         let mut hasher = Sha256::new();
-        hasher.update(b"annuaire pagination cursor\0");
+        hasher.update(purpose);
+        hasher.update(b"\0");
         hasher.update(secret);
         CursorSigner {
             key: hasher.finalize().to_vec(),

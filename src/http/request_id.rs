@@ -42,6 +42,7 @@ pub async fn assign(
         request_id = %id.to_str().unwrap_or_default(),
         method = %req.method(),
         path = %req.path(),
+        client = %super::client::client_address(req.request()),
     );
     let started = Instant::now();
     // Marks the request as in flight: its head is read, its body may still be arriving.

@@ -9,6 +9,7 @@ use crate::auth::sessions::{self, TokenPair};
 use crate::db::Pool;
 use crate::domain::validation::{Violations, text};
 use crate::error::ApiError;
+use crate::http::client::client_address;
 use crate::http::json::Json;
 
 /// Longest email or password a login looks at; anything longer cannot be an account's.
@@ -23,6 +24,11 @@ pub struct LoginRequest {
     pub email: String,
     /// The account's password.
     pub password: String,
+    /// The `device_token` an earlier login from this device returned, if any: with it, the
+    /// attempt is limited on this device's own counter, so that failures from elsewhere do
+    /// not refuse it.
+    #[serde(default)]
+    pub device_token: Option<String>,
 }
 
 /// A refresh token from a login or an earlier refresh.
@@ -43,9 +49,12 @@ fn check_lengths(fields: &[(&str, &str)]) -> Result<(), ApiError> {
 
 /// Logs in with email and password; returns a 15-minute access token and a refresh token.
 ///
-/// Failed attempts are counted per account and per client address: past the limits, every
-/// attempt gets 429 with `Retry-After` until the window ends, even with the right password.
-/// An unknown email and a wrong password get the same answer.
+/// Attempts are counted before the password is checked, per account and per client address:
+/// past the limits, every attempt gets 429 with `Retry-After` until the window ends, even
+/// with the right password. A successful login also returns a `device_token`; a later login
+/// that sends it back is limited on that device's own counter, so that a stranger's failures
+/// never lock the owner's device out. An unknown email and a wrong password get the same
+/// answer.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -66,13 +75,17 @@ pub async fn login(
     pool: web::Data<Pool>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body.into_inner()?;
+    let LoginRequest {
+        email,
+        password,
+        device_token,
+    } = body.into_inner()?;
     check_lengths(&[("email", &email), ("password", &password)])?;
-    let address = req
-        .peer_addr()
-        .map(|peer| peer.ip().to_string())
-        .unwrap_or_default();
-    let tokens = sessions::login(&state, &pool, &email, password, &address).await?;
+    if let Some(token) = &device_token {
+        check_lengths(&[("device_token", token)])?;
+    }
+    let address = client_address(&req);
+    let tokens = sessions::login(&state, &pool, &email, password, &address, device_token.as_deref()).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 

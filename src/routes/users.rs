@@ -1,12 +1,13 @@
 //! User administration (admins) and the caller's own account.
 
-use actix_web::{HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::accounts::NewAccount;
 use crate::auth::guard::{Admins, Anyone, Auth};
+use crate::auth::sessions;
 use crate::auth::{AuthState, Caller, CallerKind};
 use crate::db::users::{UserChanges, UserRow};
 use crate::db::{self, Pool, users};
@@ -14,6 +15,7 @@ use crate::domain::identity::check_password;
 use crate::domain::role::Role;
 use crate::domain::validation::{Violations, text};
 use crate::error::ApiError;
+use crate::http::client::client_address;
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery};
 
@@ -243,10 +245,13 @@ pub async fn me(auth: Auth<Anyone>) -> HttpResponse {
         (status = 400, description = "Malformed JSON"),
         (status = 415, description = "The body is not JSON"),
         (status = 422, description = "Wrong current password, or the new one breaks the policy"),
+        (status = 429, description = "Too many wrong current passwords (the login limits); see Retry-After",
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[put("/v1/me/password")]
 pub async fn change_password(
+    req: HttpRequest,
     auth: Auth<Anyone>,
     state: web::Data<AuthState>,
     pool: web::Data<Pool>,
@@ -269,11 +274,10 @@ pub async fn change_password(
     let row = db::run(&pool, move |conn| users::find(conn, &id))
         .await?
         .ok_or(ApiError::NotFound)?;
-    if !state
-        .hasher
-        .verify(current_password, Some(row.password_hash))
-        .await?
-    {
+    let address = client_address(&req);
+    let email = row.email.clone();
+    let hash = row.password_hash.clone();
+    if !sessions::recheck_password(&state, &pool, &email, current_password, hash, &address).await? {
         return Err(ApiError::invalid(
             "current_password",
             "is not your current password",

@@ -55,6 +55,12 @@ fn compose_starts_postgres_then_the_api_pointed_at_it() {
         "{database}"
     );
 
+    let keys = environment[&Value::from("ANNUAIRE_JWT_KEYS")].as_str().unwrap();
+    assert!(
+        keys.contains(":?"),
+        "the keys are required, not defaulted: {keys}"
+    );
+
     let bind = environment[&Value::from("ANNUAIRE_BIND")].as_str().unwrap();
     let listen_port = bind.rsplit(':').next().unwrap();
     let published = api["ports"][0].as_str().unwrap();

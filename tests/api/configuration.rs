@@ -115,3 +115,32 @@ fn openapi_subcommand_prints_the_document() {
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["info"]["title"], "annuaire");
 }
+
+crate::backend_test!(postgres_needs_configured_signing_keys, |app| {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_annuaire"))
+        .arg("serve")
+        .env_clear()
+        .env("ANNUAIRE_DATABASE_URL", &app.db.url)
+        .env("ANNUAIRE_BIND", "127.0.0.1:0")
+        .env("ANNUAIRE_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if app.db.url.starts_with("postgres") {
+        let output = child.wait_with_output().unwrap();
+        let said =
+            String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
+        assert_ne!(output.status.code(), Some(0), "{said}");
+        assert!(said.contains("set ANNUAIRE_JWT_KEYS"), "{said}");
+    } else {
+        // SQLite keeps the key it generates in its file, as the first run shows.
+        let stdout = child.stdout.take().unwrap();
+        let listening = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+            .map_while(Result::ok)
+            .any(|line| line.contains("\"listening\""));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(listening, "SQLite serves without configured keys");
+    }
+});

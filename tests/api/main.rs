@@ -11,6 +11,7 @@ mod cors;
 mod directory;
 mod health;
 mod lifecycle;
+mod lockout;
 mod login;
 mod matching;
 mod openapi;
