@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::auth::CallerKind;
 use crate::auth::guard::{Admins, Auth};
 use crate::auth::secret::{API_KEY_SHOWN, digest, new_api_key};
 use crate::db::api_keys::ApiKeyRow;
@@ -68,7 +69,8 @@ impl TryFrom<ApiKeyRow> for ApiKey {
 pub struct CreateApiKey {
     /// What the key is for, 1 to 100 characters.
     pub label: String,
-    /// What the key may do; `partner` when omitted.
+    /// What the key may do: `partner` (the default) or `agency`. Staff roles are people's,
+    /// held through a session.
     pub role: Option<Role>,
     /// The user the key acts for.
     pub user_id: Option<String>,
@@ -87,7 +89,8 @@ pub struct CreatedApiKey {
     pub record: ApiKey,
 }
 
-/// Creates an API key for a partner portal. The response carries the secret, once.
+/// Creates an API key for a partner portal or the agency's tools. The response carries the
+/// secret, once. Only a person (an administrator's session) creates keys, never a key.
 #[utoipa::path(
     tag = "api-keys",
     security(("bearer" = [])),
@@ -96,7 +99,8 @@ pub struct CreatedApiKey {
         (status = 201, description = "Created; the secret is in `key`", body = CreatedApiKey),
         (status = 400, description = "Malformed JSON"),
         (status = 415, description = "The body is not JSON"),
-        (status = 422, description = "Invalid fields (including an unknown user)"),
+        (status = 403, description = "Not an administrator's session (a key cannot make keys)"),
+        (status = 422, description = "Invalid fields (including an unknown user, or a staff role)"),
     )
 )]
 #[post("/v1/api-keys")]
@@ -111,8 +115,19 @@ pub async fn create_api_key(
         user_id,
         organization_id,
     } = body.into_inner()?;
+    // A key's creator is a user row; and a key that could make keys would outlive any revocation.
+    if admin.caller.kind != CallerKind::User {
+        return Err(ApiError::Forbidden);
+    }
+    let role = role.unwrap_or(Role::Partner);
     let mut violations = Violations::default();
     violations.check("label", text(&label, 1, 100));
+    if !matches!(role, Role::Partner | Role::Agency) {
+        violations.add(
+            "role",
+            "a key may be partner or agency; staff roles are held by people",
+        );
+    }
     if let Some(organization) = &organization_id {
         violations.check("organization_id", text(organization, 1, 64));
     }
@@ -124,7 +139,7 @@ pub async fn create_api_key(
         prefix: key[..API_KEY_SHOWN].to_owned(),
         key_hash: digest(&key),
         label: label.trim().to_owned(),
-        role: role.unwrap_or(Role::Partner).as_str().to_owned(),
+        role: role.as_str().to_owned(),
         user_id,
         organization_id,
         created_by: admin.caller.id,

@@ -258,3 +258,40 @@ backend_test!(responses_carry_the_hardening_headers, |app| {
     );
     tls.stop().await;
 });
+
+backend_test!(keys_hold_portal_roles_and_never_make_keys, |app| {
+    let admin = app.admin_token().await;
+    let create = |token: String, body: Value| async move {
+        app.authed(Method::POST, "/v1/api-keys", &token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    };
+    let agency = create(admin.clone(), json!({"label": "Desk tools", "role": "agency"})).await;
+    assert_eq!(agency.status(), 201);
+    for role in ["admin", "curator"] {
+        let refused = create(admin.clone(), json!({"label": "Too strong", "role": role})).await;
+        assert_eq!(refused.status(), 422, "{role}");
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "role");
+    }
+    // A staff-role key from before the rule (made here in the database) is refused the key
+    // routes with a 403, never a 500, and still cannot make keys.
+    let me = app.read_json("/v1/me", &admin).await;
+    let secret = "annk_legacyadminkeyfortests0000000000000";
+    app.db.execute(&format!(
+        "INSERT INTO api_keys (id, prefix, key_hash, label, role, created_by, created_at) \
+         VALUES ('legacy-key', 'annk_legacy', '{}', 'Legacy', 'admin', '{}', '2026-01-01 00:00:00')",
+        annuaire::auth::secret::digest(secret),
+        me["id"].as_str().unwrap()
+    ));
+    let made = create(secret.to_owned(), json!({"label": "Made by a key"})).await;
+    assert_eq!(made.status(), 403);
+    let keys = app
+        .authed(Method::GET, "/v1/api-keys", secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys.status(), 200, "an admin key may still read");
+});
