@@ -22,7 +22,8 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
                        are RFC 9457 problem details.",
         license(name = "MIT", identifier = "MIT"),
     ),
-    components(schemas(Problem, FieldError)),
+    // Query parameters refer to these enums by reference; IntoParams does not register them.
+    components(schemas(Problem, FieldError, crate::domain::search::SampleFilter, crate::domain::search::SortKey)),
     tags(
         (name = "health", description = "Probes for load balancers and orchestrators"),
         (name = "auth", description = "Login, token refresh and logout"),

@@ -84,3 +84,36 @@ fn every_operation_documents_the_errors_it_can_return() {
         }
     }
 }
+
+#[test]
+fn every_reference_resolves() {
+    let document: serde_json::Value =
+        serde_json::to_value(annuaire::openapi::document()).expect("the document serialises");
+    let mut references = Vec::new();
+    collect_references(&document, &mut references);
+    assert!(!references.is_empty());
+    let dangling: Vec<&String> = references
+        .iter()
+        .filter(|r| {
+            let pointer = r.strip_prefix('#').unwrap_or(r);
+            document.pointer(pointer).is_none()
+        })
+        .collect();
+    assert!(
+        dangling.is_empty(),
+        "references to nothing (generated clients drop their routes): {dangling:?}"
+    );
+}
+
+fn collect_references(value: &serde_json::Value, into: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
+                into.push(reference.clone());
+            }
+            map.values().for_each(|v| collect_references(v, into));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_references(v, into)),
+        _ => {}
+    }
+}
