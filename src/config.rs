@@ -1,10 +1,14 @@
 //! Configuration: every setting is an environment variable with a matching command-line flag.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod database_url;
+mod secrets;
+
+pub use database_url::DatabaseUrl;
+pub use secrets::{JwtKeys, Secret};
 
 /// The `annuaire` command line.
 #[derive(Debug, Parser)]
@@ -186,71 +190,6 @@ pub struct AuthSettings {
     pub admin_password: Option<Secret>,
 }
 
-/// A secret setting, never printed.
-#[derive(Clone)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(value.to_owned()))
-    }
-}
-
-/// Configured JWT signing keys, the signing one first.
-#[derive(Clone)]
-pub struct JwtKeys(pub Vec<(String, Vec<u8>)>);
-
-impl std::fmt::Debug for JwtKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.0.iter().map(|(kid, _)| kid)).finish()
-    }
-}
-
-impl FromStr for JwtKeys {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        use base64::Engine;
-        let mut keys = Vec::new();
-        for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (kid, secret) = pair.split_once(':').ok_or("expected kid:base64secret pairs")?;
-            if kid.is_empty()
-                || kid.len() > 64
-                || !kid
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            {
-                return Err(format!(
-                    "key id `{kid}` must be 1 to 64 letters, digits, `-`, `_` or `.`"
-                ));
-            }
-            let secret = base64::engine::general_purpose::STANDARD
-                .decode(secret)
-                .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(secret))
-                .map_err(|_| format!("the secret of key `{kid}` is not base64"))?;
-            if secret.len() < 32 {
-                return Err(format!("the secret of key `{kid}` must be at least 32 bytes"));
-            }
-            if keys.iter().any(|(existing, _)| existing == kid) {
-                return Err(format!("key id `{kid}` appears twice"));
-            }
-            keys.push((kid.to_owned(), secret));
-        }
-        if keys.is_empty() {
-            return Err("expected at least one kid:base64secret pair".into());
-        }
-        Ok(JwtKeys(keys))
-    }
-}
-
 fn parse_origin(value: &str) -> Result<String, String> {
     let value = value.trim().trim_end_matches('/');
     let rest = value
@@ -290,72 +229,6 @@ fn parse_log_filter(value: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Where the data lives; the backend follows from the URL scheme.
-#[derive(Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// A SQLite database file.
-    Sqlite(PathBuf),
-    /// A PostgreSQL server, as a libpq URL.
-    Postgres(String),
-}
-
-impl DatabaseUrl {
-    /// The URL with any password masked, fit for logs.
-    pub fn redacted(&self) -> String {
-        match self {
-            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-            DatabaseUrl::Postgres(url) => redact_password(url),
-        }
-    }
-}
-
-impl std::fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.redacted())
-    }
-}
-
-impl FromStr for DatabaseUrl {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let value = value.trim();
-        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
-            return Ok(DatabaseUrl::Postgres(value.to_owned()));
-        }
-        let path = value
-            .strip_prefix("sqlite://")
-            .or_else(|| value.strip_prefix("sqlite:"))
-            .unwrap_or(value);
-        if path.is_empty() {
-            return Err("expected postgres://… or sqlite://PATH".into());
-        }
-        if let Some((scheme, _)) = path.split_once("://") {
-            return Err(format!(
-                "unsupported scheme `{scheme}`, expected postgres:// or sqlite://"
-            ));
-        }
-        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
-    }
-}
-
-/// Masks the password part of `scheme://user:password@host/…`.
-fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-            let mask = if userinfo.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{mask}@{host}{tail}")
-        }
-        None => url.to_owned(),
-    }
-}
-
 /// Turns a clap error about a bad value into one line naming the environment variable too.
 pub fn describe_invalid_value(err: &clap::Error) -> Option<String> {
     use std::error::Error as _;
@@ -387,54 +260,4 @@ pub fn describe_invalid_value(err: &clap::Error) -> Option<String> {
     Some(format!(
         "error: invalid value {value:?} for {env} (--{flag}): {reason}"
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn postgres_urls_select_postgres() {
-        assert_eq!(
-            "postgres://u@h/db".parse::<DatabaseUrl>(),
-            Ok(DatabaseUrl::Postgres("postgres://u@h/db".into()))
-        );
-        assert!(matches!(
-            "postgresql://h/db".parse(),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
-    }
-
-    #[test]
-    fn sqlite_urls_and_bare_paths_select_sqlite() {
-        for (input, path) in [
-            ("sqlite://data/a.db", "data/a.db"),
-            ("sqlite:/tmp/a.db", "/tmp/a.db"),
-            ("x.db", "x.db"),
-        ] {
-            assert_eq!(input.parse::<DatabaseUrl>(), Ok(DatabaseUrl::Sqlite(path.into())));
-        }
-    }
-
-    #[test]
-    fn other_schemes_are_refused() {
-        assert!("mysql://h/db".parse::<DatabaseUrl>().is_err());
-        assert!("".parse::<DatabaseUrl>().is_err());
-    }
-
-    #[test]
-    fn passwords_never_reach_the_redacted_form() {
-        let url: DatabaseUrl = "postgres://app:s3cret@db:5432/annuaire?sslmode=require"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            url.redacted(),
-            "postgres://app:***@db:5432/annuaire?sslmode=require"
-        );
-        assert_eq!(format!("{url:?}"), url.redacted());
-        assert_eq!(
-            redact_password("postgres://db/annuaire"),
-            "postgres://db/annuaire"
-        );
-    }
 }
