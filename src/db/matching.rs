@@ -16,7 +16,8 @@ use super::{Backend, DbConnection};
 use crate::domain::matching::candidate::Candidate;
 use crate::domain::matching::profile::{MatchProfile, TermNeed, TermQuery};
 use crate::domain::matching::ranking::Ranking;
-use crate::domain::matching::scoring::{Matcher, VerificationBand, verification_bands};
+use crate::domain::matching::scoring::Matcher;
+use crate::domain::matching::verification::{VerificationBand, verification_bands};
 use crate::error::ApiError;
 
 /// Candidates ranked all at once when there are no more than this many.

@@ -9,7 +9,7 @@ use super::bitset::Bitset;
 use super::index::Index;
 use crate::domain::matching::candidate::Candidate;
 use crate::domain::matching::ranking::Ranking;
-use crate::domain::matching::scoring::{VerificationBand, verification_bands};
+use crate::domain::matching::verification::{VerificationBand, verification_bands};
 
 /// Firms passed over in a walk by name per candidate assessed, at about equal cost: a walk
 /// tests each firm's bit (a nanosecond), an assessment reads and scores a firm (a microsecond).

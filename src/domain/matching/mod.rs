@@ -8,6 +8,7 @@ pub mod explain;
 pub mod profile;
 pub mod ranking;
 pub mod scoring;
+pub mod verification;
 
 #[cfg(test)]
 mod tests;

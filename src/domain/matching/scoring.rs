@@ -3,12 +3,13 @@
 
 use std::cmp::Ordering;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::candidate::{Candidate, OfferedService};
 use super::criteria::{CapacityNeed, MatchCriteria, Weights};
+use super::verification::verification_fit;
 use crate::domain::reference::Reference;
 use crate::domain::vocab::{CapacityUnit, DeliveryMode, MarketKind};
 
@@ -16,8 +17,9 @@ use crate::domain::vocab::{CapacityUnit, DeliveryMode, MarketKind};
 /// exactly to its total.
 pub const FULL_MARKS: i64 = 10_000;
 
-/// How much a verification is worth with its age in days: full within a year, then less.
-const VERIFICATION_BANDS: [(u64, f64); 3] = [(365, 1.0), (730, 0.5), (1095, 0.25)];
+mod bounds;
+
+pub use bounds::FullMarks;
 
 /// A kind of fit that earns points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -76,19 +78,6 @@ pub enum Evidence {
     DeliveryModes(Vec<DeliveryMode>),
     /// When it was verified.
     Verified(Option<NaiveDate>),
-}
-
-/// What earning full marks takes, criterion by criterion (verification aside).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FullMarks {
-    /// Every wanted service offered.
-    pub services: bool,
-    /// Every preferred language spoken on a wanted service.
-    pub preferred_languages: bool,
-    /// Every preferred certificate valid.
-    pub preferred_certifications: bool,
-    /// At least this capacity on a wanted service.
-    pub capacity: Option<CapacityNeed>,
 }
 
 /// The points one criterion earned.
@@ -173,85 +162,6 @@ impl<'a> Matcher<'a> {
         self.criteria
             .start_date
             .map_or(self.today, |start| start.max(self.today))
-    }
-
-    /// The highest total a firm could reach with this verification fit: a bound that lets a
-    /// ranking stop reading candidates once no later one can enter the top.
-    pub fn upper_bound(&self, verification_fit: f64) -> i64 {
-        self.applicable
-            .iter()
-            .map(|&(criterion, weight)| {
-                let fit = if criterion == Criterion::Verification {
-                    verification_fit
-                } else {
-                    1.0
-                };
-                points(weight, fit, self.weight_sum)
-            })
-            .sum()
-    }
-
-    /// What a firm must have to earn every point but verification's, as far as terms can tell:
-    /// `None` when some criterion could round a partial fit up to full marks, which would let
-    /// a firm outside the terms tie with one inside.
-    pub fn full_marks(&self) -> Option<FullMarks> {
-        let c = self.criteria;
-        let mut needs = FullMarks {
-            services: false,
-            preferred_languages: false,
-            preferred_certifications: false,
-            capacity: None,
-        };
-        for &(criterion, weight) in &self.applicable {
-            if weight == 0 {
-                continue;
-            }
-            // A share below one is at most (n - 1) / n.
-            let loses_below_full = |n: usize| {
-                n == 0
-                    || points(weight, share(n - 1, n), self.weight_sum) < points(weight, 1.0, self.weight_sum)
-            };
-            match criterion {
-                Criterion::ServiceFit => needs.services = true,
-                Criterion::PreferredLanguages => needs.preferred_languages = true,
-                Criterion::PreferredCertifications => needs.preferred_certifications = true,
-                Criterion::SpareCapacity => {
-                    needs.capacity = c.min_capacity.map(|need| self.full_capacity(need, weight))
-                }
-                Criterion::MarketExperience | Criterion::DeliveryMode | Criterion::Verification => {}
-            }
-            let listed = match criterion {
-                Criterion::ServiceFit => c.services.len(),
-                Criterion::PreferredLanguages => c.preferred_languages.len(),
-                Criterion::PreferredCertifications => c.preferred_certifications.len(),
-                Criterion::MarketExperience => c.markets.len(),
-                Criterion::DeliveryMode => c.delivery_modes.len(),
-                Criterion::SpareCapacity | Criterion::Verification => 0,
-            };
-            if !loses_below_full(listed) {
-                return None;
-            }
-        }
-        Some(needs)
-    }
-
-    /// The least capacity that earns full spare-capacity points.
-    fn full_capacity(&self, need: CapacityNeed, weight: u32) -> CapacityNeed {
-        let full = points(weight, 1.0, self.weight_sum);
-        let earns_full = |offered: i32| points(weight, spare_fit(offered, need), self.weight_sum) == full;
-        let (mut low, mut high) = (need.amount, need.amount.saturating_mul(2));
-        while low < high {
-            let middle = low + (high - low) / 2;
-            if earns_full(middle) {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
-        }
-        CapacityNeed {
-            amount: low,
-            unit: need.unit,
-        }
     }
 
     /// Checks the hard constraints and scores every criterion the request uses.
@@ -418,45 +328,6 @@ pub fn ranking_order(a: (&Assessment, &Candidate), b: (&Assessment, &Candidate))
         .cmp(&a.0.total)
         .then_with(|| a.1.name.cmp(&b.1.name))
         .then_with(|| a.1.organization_id.cmp(&b.1.organization_id))
-}
-
-/// The fit of a verification made on `verified_on`, seen on `today`.
-pub fn verification_fit(verified_on: Option<NaiveDate>, today: NaiveDate) -> f64 {
-    let Some(day) = verified_on else { return 0.0 };
-    let age = u64::try_from((today - day).num_days()).unwrap_or(0);
-    VERIFICATION_BANDS
-        .iter()
-        .find(|(days, _)| age <= *days)
-        .map_or(0.0, |(_, fit)| *fit)
-}
-
-/// Records verified from `since` (inclusive) to `before` (exclusive) share one fit; `None`
-/// leaves a side open, and the last band also holds records never verified.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct VerificationBand {
-    /// First day of the band.
-    pub since: Option<NaiveDate>,
-    /// Day after its last day.
-    pub before: Option<NaiveDate>,
-    /// The fit of every record in it.
-    pub fit: f64,
-}
-
-/// The bands of verification age on `today`, best first.
-pub fn verification_bands(today: NaiveDate) -> Vec<VerificationBand> {
-    let mut bands = Vec::new();
-    let mut before = None;
-    for (days, fit) in VERIFICATION_BANDS {
-        let since = today.checked_sub_days(Days::new(days));
-        bands.push(VerificationBand { since, before, fit });
-        before = since;
-    }
-    bands.push(VerificationBand {
-        since: None,
-        before,
-        fit: 0.0,
-    });
-    bands
 }
 
 /// The criteria a request uses, with their weights: the ones it leaves empty are left out.
