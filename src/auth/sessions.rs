@@ -58,32 +58,22 @@ pub async fn login(
     device_token: Option<&str>,
 ) -> Result<TokenPair, ApiError> {
     let email = normalize_email(email);
+    let lookup = email.clone();
+    let user = db::run(pool, move |conn| users::find_by_email(conn, &lookup)).await?;
     let device = device_token.and_then(|t| DeviceToken::decode(&state.devices, t));
-    let throttle = state.throttle.clone();
-    let address = address.to_owned();
-    let (user, scopes) = db::transaction(pool, move |conn| {
-        let user = users::find_by_email(conn, &email)?;
-        let scopes = match (&user, device) {
-            (Some(user), Some(device)) if device.user_id == user.id => Scopes::device(&device),
-            _ => Scopes::untrusted(&email, &address),
-        };
-        throttle.reserve(conn, &scopes, db::now())?;
-        Ok((user, scopes))
-    })
-    .await?;
+    let scopes = match (&user, device) {
+        (Some(user), Some(device)) if device.user_id == user.id => Scopes::device(&device),
+        _ => Scopes::untrusted(&email, address),
+    };
     let user = user.filter(|user| user.active);
-    let verified = state
-        .hasher
-        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
-        .await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = counted_check(state, pool, scopes, password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
         return Err(invalid_credentials());
     };
-    let throttle = state.throttle.clone();
     let refresh_ttl = state.refresh_ttl;
     let user_id = user.id.clone();
     let refresh_token = db::transaction(pool, move |conn| {
-        throttle.succeeded(conn, &scopes)?;
         let family = uuid::Uuid::now_v7().to_string();
         open_session(conn, &user_id, &family, refresh_ttl)
     })
@@ -94,8 +84,7 @@ pub async fn login(
 }
 
 /// Checks a signed-in user's current password as a login attempt from `address` would be
-/// checked: counted first against the account's and the address's limits, refused with 429
-/// past them, forgotten when right.
+/// checked: against the account's and the address's limits.
 pub async fn recheck_password(
     state: &AuthState,
     pool: &Pool,
@@ -105,13 +94,26 @@ pub async fn recheck_password(
     address: &str,
 ) -> Result<bool, ApiError> {
     let scopes = Scopes::untrusted(&normalize_email(email), address);
+    counted_check(state, pool, scopes, password, Some(password_hash)).await
+}
+
+/// One counted password check: charged to `scopes` before argon2 runs (429 past their
+/// limits, with nothing checked), and forgotten when right. Without a hash, the dummy one is
+/// checked, so that an unknown account costs the same time.
+async fn counted_check(
+    state: &AuthState,
+    pool: &Pool,
+    scopes: Scopes,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
     let throttle = state.throttle.clone();
     let scopes = db::transaction(pool, move |conn| {
         throttle.reserve(conn, &scopes, db::now())?;
         Ok(scopes)
     })
     .await?;
-    let verified = state.hasher.verify(password, Some(password_hash)).await?;
+    let verified = state.hasher.verify(password, hash).await?;
     if verified {
         let throttle = state.throttle.clone();
         db::transaction(pool, move |conn| throttle.succeeded(conn, &scopes)).await?;
