@@ -155,6 +155,11 @@ pub struct AuthSettings {
           value_parser = clap::value_parser!(u64).range(60..=31_536_000))]
     pub refresh_token_ttl: u64,
 
+    /// How long a login lasts at most, in seconds, however often its refresh token is used.
+    #[arg(long, global = true, env = "ANNUAIRE_SESSION_MAX_AGE", default_value_t = 2_592_000,
+          value_parser = clap::value_parser!(u64).range(60..=31_536_000))]
+    pub session_max_age: u64,
+
     /// Failed logins allowed per account within the window before further attempts get 429.
     #[arg(long, global = true, env = "ANNUAIRE_LOGIN_MAX_FAILURES", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..=1000))]

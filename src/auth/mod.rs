@@ -26,6 +26,8 @@ pub struct AuthState {
     pub hasher: password::Hasher,
     /// How long a refresh token lives.
     pub refresh_ttl: Duration,
+    /// How long a login lasts, refreshes included.
+    pub session_max_age: Duration,
     /// Failed-login limits.
     pub throttle: Throttle,
     /// Signs and checks device tokens.
@@ -53,6 +55,7 @@ impl AuthState {
             )?,
             hasher: password::Hasher::new(concurrency),
             refresh_ttl: Duration::seconds(i64::try_from(settings.refresh_token_ttl)?),
+            session_max_age: Duration::seconds(i64::try_from(settings.session_max_age)?),
             throttle: Throttle {
                 max_account_failures: settings.login_max_failures,
                 max_address_failures: settings.login_max_failures_per_address,

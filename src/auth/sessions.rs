@@ -71,11 +71,17 @@ pub async fn login(
     let Some(user) = user.filter(|_| verified) else {
         return Err(invalid_credentials());
     };
-    let refresh_ttl = state.refresh_ttl;
+    let lifetime = Lifetime::of(state);
     let user_id = user.id.clone();
     let refresh_token = db::transaction(pool, move |conn| {
         let family = uuid::Uuid::now_v7().to_string();
-        open_session(conn, &user_id, &family, refresh_ttl)
+        open_session(
+            conn,
+            &user_id,
+            &family,
+            lifetime.refresh_ttl,
+            db::now() + lifetime.max_age,
+        )
     })
     .await?;
     let mut pair = token_pair(state, &user.id, user.token_generation, refresh_token)?;
@@ -125,8 +131,8 @@ async fn counted_check(
 /// that was already used revokes its whole family, since one of the two holders is a thief.
 pub async fn refresh(state: &AuthState, pool: &Pool, refresh_token: &str) -> Result<TokenPair, ApiError> {
     let token_hash = digest(refresh_token);
-    let refresh_ttl = state.refresh_ttl;
-    let rotated = db::transaction(pool, move |conn| rotate(conn, &token_hash, refresh_ttl)).await?;
+    let lifetime = Lifetime::of(state);
+    let rotated = db::transaction(pool, move |conn| rotate(conn, &token_hash, lifetime)).await?;
     match rotated {
         Rotation::Rotated {
             user_id,
@@ -150,6 +156,22 @@ pub async fn logout(pool: &Pool, refresh_token: &str) -> Result<(), ApiError> {
     .await
 }
 
+/// How long tokens and logins last.
+#[derive(Clone, Copy)]
+struct Lifetime {
+    refresh_ttl: chrono::Duration,
+    max_age: chrono::Duration,
+}
+
+impl Lifetime {
+    fn of(state: &AuthState) -> Self {
+        Lifetime {
+            refresh_ttl: state.refresh_ttl,
+            max_age: state.session_max_age,
+        }
+    }
+}
+
 enum Rotation {
     Rotated {
         user_id: String,
@@ -161,11 +183,7 @@ enum Rotation {
 
 /// Runs in a transaction that commits even when the token is refused, so that a reuse
 /// revocation sticks.
-fn rotate(
-    conn: &mut DbConnection,
-    token_hash: &str,
-    refresh_ttl: chrono::Duration,
-) -> Result<Rotation, ApiError> {
+fn rotate(conn: &mut DbConnection, token_hash: &str, lifetime: Lifetime) -> Result<Rotation, ApiError> {
     let now = db::now();
     let Some(session) = sessions::find_by_hash(conn, token_hash)? else {
         return Ok(Rotation::Refused);
@@ -176,12 +194,21 @@ fn rotate(
     if session.used_at.is_some() || !sessions::mark_used(conn, &session.id, now)? {
         tracing::warn!(family = %session.family_id, "refresh token reused; revoking its session");
         sessions::revoke_family(conn, &session.family_id, now)?;
+        // The thief may hold access tokens of this session too; they carry no session, so
+        // every access token of the user ends (other sessions refresh theirs).
+        users::end_access_tokens(conn, &session.user_id)?;
+        return Ok(Rotation::Refused);
+    }
+    // However often it is refreshed, a login ends when it reaches its maximum age.
+    let started = sessions::family_started(conn, &session.family_id)?.unwrap_or(session.created_at);
+    let ends = started + lifetime.max_age;
+    if ends <= now {
         return Ok(Rotation::Refused);
     }
     let Some(user) = users::find(conn, &session.user_id)?.filter(|user| user.active) else {
         return Ok(Rotation::Refused);
     };
-    let refresh_token = open_session(conn, &user.id, &session.family_id, refresh_ttl)?;
+    let refresh_token = open_session(conn, &user.id, &session.family_id, lifetime.refresh_ttl, ends)?;
     Ok(Rotation::Rotated {
         user_id: user.id,
         generation: user.token_generation,
@@ -194,6 +221,7 @@ fn open_session(
     user_id: &str,
     family_id: &str,
     ttl: chrono::Duration,
+    session_ends: chrono::NaiveDateTime,
 ) -> Result<String, ApiError> {
     let token = new_refresh_token();
     let now = db::now();
@@ -205,7 +233,7 @@ fn open_session(
             user_id: user_id.to_owned(),
             token_hash: digest(&token),
             created_at: now,
-            expires_at: now + ttl,
+            expires_at: (now + ttl).min(session_ends),
             used_at: None,
             revoked_at: None,
         },

@@ -49,6 +49,14 @@ pub fn mark_used(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Resul
     Ok(updated == 1)
 }
 
+/// When the login a session family belongs to happened: its first token's creation.
+pub fn family_started(conn: &mut DbConnection, family_id: &str) -> Result<Option<NaiveDateTime>, ApiError> {
+    Ok(sessions::table
+        .filter(sessions::family_id.eq(family_id))
+        .select(diesel::dsl::min(sessions::created_at))
+        .first(conn)?)
+}
+
 /// Revokes every token of a login.
 pub fn revoke_family(conn: &mut DbConnection, family_id: &str, now: NaiveDateTime) -> Result<(), ApiError> {
     diesel::update(

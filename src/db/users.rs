@@ -127,12 +127,19 @@ pub fn set_password(
     end_all_sessions(conn, id, now)
 }
 
-/// Revokes the user's refresh tokens and raises their token generation, which invalidates
-/// every access token already issued.
-fn end_all_sessions(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+/// Raises the user's token generation: every access token already issued is refused from
+/// the next request on, while refresh tokens keep working (their holders get new ones).
+pub fn end_access_tokens(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
     diesel::update(users::table.find(id))
         .set(users::token_generation.eq(users::token_generation + 1))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes the user's refresh tokens and raises their token generation, which invalidates
+/// every access token already issued.
+fn end_all_sessions(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    end_access_tokens(conn, id)?;
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(id))

@@ -92,7 +92,9 @@ pub async fn login(
 /// Exchanges a refresh token for a new access token and a new refresh token.
 ///
 /// Each refresh token works once. Presenting one that was already used revokes the whole
-/// session it belongs to (one of its holders must be a thief).
+/// session it belongs to (one of its holders must be a thief), and the user's access tokens
+/// from the next request on. Refreshing never extends a login past its maximum age
+/// (`ANNUAIRE_SESSION_MAX_AGE`, 30 days by default): log in again then.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,

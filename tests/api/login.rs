@@ -82,8 +82,17 @@ backend_test!(refresh_rotates_and_reuse_revokes_the_family, |app| {
 
     // The first token was used: presenting it again is a theft signal.
     assert_eq!(refresh(&first["refresh_token"]).await.status(), 401);
-    // ... which ends the whole session, including the token rotated from it.
+    // ... which ends the whole session, including the token rotated from it, and the access
+    // tokens the thief may hold, from the next request on.
     assert_eq!(refresh(&second["refresh_token"]).await.status(), 401);
+    for access in [&first["access_token"], &second["access_token"]] {
+        let me = app
+            .authed(Method::GET, "/v1/me", access.as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 401);
+    }
     // An access token is not a refresh token.
     assert_eq!(refresh(&second["access_token"]).await.status(), 401);
 });

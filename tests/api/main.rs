@@ -20,5 +20,6 @@ mod problems;
 mod relevance;
 mod screening;
 mod search;
+mod sessions;
 mod tokens;
 mod users;
