@@ -25,6 +25,7 @@ pub struct ApiKeyRow {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut DbConnection, key: &ApiKeyRow) -> Result<(), ApiError> {
@@ -53,7 +54,8 @@ pub fn list(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<
     Ok(query.load(conn)?)
 }
 
-/// The live key with this digest, whose owning user (if any) is active; records its use.
+/// The live key with this digest (not revoked, not expired), whose owning user (if any) is
+/// active; records its use.
 pub fn authenticate(
     conn: &mut DbConnection,
     key_hash: &str,
@@ -63,6 +65,7 @@ pub fn authenticate(
         .left_join(users::table.on(users::id.nullable().eq(api_keys::user_id)))
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
+        .filter(api_keys::expires_at.is_null().or(api_keys::expires_at.gt(now)))
         .filter(users::active.is_null().or(users::active.eq(true)))
         .select(ApiKeyRow::as_select())
         .first(conn)
@@ -84,4 +87,17 @@ pub fn revoke(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<b
         .set(api_keys::revoked_at.eq(now))
         .execute(conn)?;
     Ok(updated == 1 || find(conn, id)?.is_some())
+}
+
+/// Revokes the keys made for a user (their own keys, not their organizations' portals), as
+/// their deactivation does.
+pub fn revoke_for_user(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(
+        api_keys::table
+            .filter(api_keys::user_id.eq(user_id))
+            .filter(api_keys::revoked_at.is_null()),
+    )
+    .set(api_keys::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(())
 }

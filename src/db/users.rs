@@ -109,6 +109,7 @@ pub fn update(
     }
     if changes.active == Some(false) {
         end_all_sessions(conn, id, now)?;
+        super::api_keys::revoke_for_user(conn, id, now)?;
     }
     find(conn, id)?.ok_or(ApiError::NotFound)
 }

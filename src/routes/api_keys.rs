@@ -9,7 +9,7 @@ use crate::auth::CallerKind;
 use crate::auth::guard::{Admins, Auth};
 use crate::auth::secret::{API_KEY_SHOWN, digest, new_api_key};
 use crate::db::api_keys::ApiKeyRow;
-use crate::db::{self, Pool, api_keys, users};
+use crate::db::{self, Pool, api_keys, organizations};
 use crate::domain::role::Role;
 use crate::domain::validation::{Violations, text};
 use crate::error::ApiError;
@@ -27,11 +27,14 @@ pub struct ApiKey {
     /// What the key is for.
     #[schema(example = "ASEPEX portal")]
     pub label: String,
-    /// What the key may do (normally `partner`).
+    /// What the key may do: `partner` or `agency`.
     pub role: Role,
-    /// The user the key acts for, if any.
+    /// Whom the key was made for: an organization's portal, or its creator (whose
+    /// deactivation revokes it).
+    pub made_for: MadeFor,
+    /// The user the key acts for: its creator, for a key made for them.
     pub user_id: Option<String>,
-    /// The organization the key belongs to, if any.
+    /// The organization the key belongs to, for a portal's key.
     pub organization_id: Option<String>,
     /// The admin who created it.
     pub created_by: String,
@@ -41,6 +44,18 @@ pub struct ApiKey {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked; a revoked key is refused at once.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working, if it was given an end.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Whom a key was made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MadeFor {
+    /// An organization's portal; it outlives the admin who made it.
+    Organization,
+    /// The admin who made it; revoked when they are deactivated.
+    Creator,
 }
 
 impl TryFrom<ApiKeyRow> for ApiKey {
@@ -52,12 +67,17 @@ impl TryFrom<ApiKeyRow> for ApiKey {
             id: row.id,
             prefix: row.prefix,
             label: row.label,
+            made_for: match row.organization_id {
+                Some(_) => MadeFor::Organization,
+                None => MadeFor::Creator,
+            },
             user_id: row.user_id,
             organization_id: row.organization_id,
             created_by: row.created_by,
             created_at: row.created_at.and_utc(),
             last_used_at: row.last_used_at.map(|t| t.and_utc()),
             revoked_at: row.revoked_at.map(|t| t.and_utc()),
+            expires_at: row.expires_at.map(|t| t.and_utc()),
         })
     }
 }
@@ -72,10 +92,12 @@ pub struct CreateApiKey {
     /// What the key may do: `partner` (the default) or `agency`. Staff roles are people's,
     /// held through a session.
     pub role: Option<Role>,
-    /// The user the key acts for.
-    pub user_id: Option<String>,
-    /// The organization the key belongs to.
+    /// The organization whose portal the key is for; without one, the key is made for its
+    /// creator and revoked when they are deactivated.
     pub organization_id: Option<String>,
+    /// When the key stops working (RFC 3339, in the future); without one, it works until
+    /// revoked.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A key just created: the only time its secret is shown.
@@ -112,8 +134,8 @@ pub async fn create_api_key(
     let CreateApiKey {
         label,
         role,
-        user_id,
         organization_id,
+        expires_at,
     } = body.into_inner()?;
     // A key's creator is a user row; and a key that could make keys would outlive any revocation.
     if admin.caller.kind != CallerKind::User {
@@ -131,9 +153,15 @@ pub async fn create_api_key(
     if let Some(organization) = &organization_id {
         violations.check("organization_id", text(organization, 1, 64));
     }
+    let now = db::now();
+    if expires_at.is_some_and(|end| end.naive_utc() <= now) {
+        violations.add("expires_at", "must be in the future");
+    }
     violations.finish()?;
 
     let key = new_api_key();
+    // A key for no organization is its creator's, and ends with their account.
+    let user_id = organization_id.is_none().then(|| admin.caller.id.clone());
     let row = ApiKeyRow {
         id: uuid::Uuid::now_v7().to_string(),
         prefix: key[..API_KEY_SHOWN].to_owned(),
@@ -143,15 +171,18 @@ pub async fn create_api_key(
         user_id,
         organization_id,
         created_by: admin.caller.id,
-        created_at: db::now(),
+        created_at: now,
         last_used_at: None,
         revoked_at: None,
+        expires_at: expires_at.map(|end| end.naive_utc()),
     };
     let row = db::transaction(&pool, move |conn| {
-        if let Some(user_id) = &row.user_id
-            && users::find(conn, user_id)?.is_none()
-        {
-            return Err(ApiError::invalid("user_id", "no such user"));
+        let mut row = row;
+        if let Some(organization) = &row.organization_id {
+            // Named by id or slug; kept by id, which a rename does not change.
+            let found = organizations::find(conn, organization)?
+                .ok_or_else(|| ApiError::invalid("organization_id", "no such organization"))?;
+            row.organization_id = Some(found.id);
         }
         api_keys::insert(conn, &row)?;
         Ok(row)

@@ -113,11 +113,11 @@ backend_test!(keys_are_listed_without_secrets_and_revoked_at_once, |app| {
     assert_eq!(missing.status(), 404);
 });
 
-backend_test!(key_for_an_unknown_user_is_refused, |app| {
+backend_test!(key_with_a_bad_label_is_refused, |app| {
     let admin = app.admin_token().await;
     let response = app
         .authed(Method::POST, "/v1/api-keys", &admin)
-        .json(&json!({"label": "", "user_id": "nobody"}))
+        .json(&json!({"label": "", "organization_id": "nobody"}))
         .send()
         .await
         .unwrap();
