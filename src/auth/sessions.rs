@@ -6,9 +6,11 @@ use utoipa::ToSchema;
 use super::AuthState;
 use super::secret::{digest, new_refresh_token};
 use super::throttle::{DeviceToken, Scopes};
+use crate::db::security_events::{self, NewEvent};
 use crate::db::sessions::SessionRow;
 use crate::db::{self, DbConnection, Pool, sessions, users};
 use crate::domain::identity::normalize_email;
+use crate::domain::security::SecurityEventKind;
 use crate::error::ApiError;
 
 /// Tokens returned by login and refresh, in OAuth 2 field names (RFC 6749 §5.1).
@@ -65,9 +67,19 @@ pub async fn login(
         (Some(user), Some(device)) if device.user_id == user.id => Scopes::device(&device),
         _ => Scopes::untrusted(&email, address),
     };
+    let attempt = Attempt {
+        user_id: user.as_ref().map(|u| u.id.clone()),
+        email: email.clone(),
+        address: address.to_owned(),
+        failure: match &user {
+            None => "unknown_account",
+            Some(user) if !user.active => "inactive_account",
+            Some(_) => "wrong_password",
+        },
+    };
     let user = user.filter(|user| user.active);
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let verified = counted_check(state, pool, scopes, password, hash).await?;
+    let verified = counted_check(state, pool, scopes, password, hash, &attempt).await?;
     let Some(user) = user.filter(|_| verified) else {
         return Err(invalid_credentials());
     };
@@ -75,13 +87,10 @@ pub async fn login(
     let user_id = user.id.clone();
     let refresh_token = db::transaction(pool, move |conn| {
         let family = uuid::Uuid::now_v7().to_string();
-        open_session(
-            conn,
-            &user_id,
-            &family,
-            lifetime.refresh_ttl,
-            db::now() + lifetime.max_age,
-        )
+        let ends = db::now() + lifetime.max_age;
+        let token = open_session(conn, &user_id, &family, lifetime.refresh_ttl, ends)?;
+        attempt.record(conn, SecurityEventKind::LoginSucceeded, None)?;
+        Ok(token)
     })
     .await?;
     let mut pair = token_pair(state, &user.id, user.token_generation, refresh_token)?;
@@ -94,13 +103,48 @@ pub async fn login(
 pub async fn recheck_password(
     state: &AuthState,
     pool: &Pool,
+    user_id: &str,
     email: &str,
     password: String,
     password_hash: String,
     address: &str,
 ) -> Result<bool, ApiError> {
-    let scopes = Scopes::untrusted(&normalize_email(email), address);
-    counted_check(state, pool, scopes, password, Some(password_hash)).await
+    let email = normalize_email(email);
+    let scopes = Scopes::untrusted(&email, address);
+    let attempt = Attempt {
+        user_id: Some(user_id.to_owned()),
+        email,
+        address: address.to_owned(),
+        failure: "wrong_current_password",
+    };
+    counted_check(state, pool, scopes, password, Some(password_hash), &attempt).await
+}
+
+/// Whom a password check is for, and what its failure is called in the security events.
+#[derive(Clone)]
+struct Attempt {
+    user_id: Option<String>,
+    email: String,
+    address: String,
+    failure: &'static str,
+}
+
+impl Attempt {
+    fn record(
+        &self,
+        conn: &mut DbConnection,
+        kind: SecurityEventKind,
+        detail: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let event = NewEvent {
+            user_id: self.user_id.as_deref(),
+            email: Some(&self.email),
+            address: &self.address,
+            detail: detail.map(str::to_owned),
+            ..NewEvent::default()
+        };
+        security_events::record(conn, kind, event)
+    }
 }
 
 /// One counted password check: charged to `scopes` before argon2 runs (429 past their
@@ -112,27 +156,50 @@ async fn counted_check(
     scopes: Scopes,
     password: String,
     hash: Option<String>,
+    attempt: &Attempt,
 ) -> Result<bool, ApiError> {
     let throttle = state.throttle.clone();
-    let scopes = db::transaction(pool, move |conn| {
+    let reserved = db::transaction(pool, move |conn| {
         throttle.reserve(conn, &scopes, db::now())?;
         Ok(scopes)
     })
-    .await?;
+    .await;
+    let scopes = match reserved {
+        Ok(scopes) => scopes,
+        Err(refused @ ApiError::TooManyRequests(_)) => {
+            // The reservation rolled back; the refusal is recorded on its own.
+            let attempt = attempt.clone();
+            db::transaction(pool, move |conn| {
+                attempt.record(conn, SecurityEventKind::LoginThrottled, None)
+            })
+            .await?;
+            return Err(refused);
+        }
+        Err(other) => return Err(other),
+    };
     let verified = state.hasher.verify(password, hash).await?;
-    if verified {
-        let throttle = state.throttle.clone();
-        db::transaction(pool, move |conn| throttle.succeeded(conn, &scopes)).await?;
-    }
+    let throttle = state.throttle.clone();
+    let attempt = attempt.clone();
+    db::transaction(pool, move |conn| match verified {
+        true => throttle.succeeded(conn, &scopes),
+        false => attempt.record(conn, SecurityEventKind::LoginFailed, Some(attempt.failure)),
+    })
+    .await?;
     Ok(verified)
 }
 
 /// Exchanges a refresh token for a new pair. The old token stops working; presenting a token
 /// that was already used revokes its whole family, since one of the two holders is a thief.
-pub async fn refresh(state: &AuthState, pool: &Pool, refresh_token: &str) -> Result<TokenPair, ApiError> {
+pub async fn refresh(
+    state: &AuthState,
+    pool: &Pool,
+    refresh_token: &str,
+    address: &str,
+) -> Result<TokenPair, ApiError> {
     let token_hash = digest(refresh_token);
     let lifetime = Lifetime::of(state);
-    let rotated = db::transaction(pool, move |conn| rotate(conn, &token_hash, lifetime)).await?;
+    let address = address.to_owned();
+    let rotated = db::transaction(pool, move |conn| rotate(conn, &token_hash, lifetime, &address)).await?;
     match rotated {
         Rotation::Rotated {
             user_id,
@@ -183,7 +250,12 @@ enum Rotation {
 
 /// Runs in a transaction that commits even when the token is refused, so that a reuse
 /// revocation sticks.
-fn rotate(conn: &mut DbConnection, token_hash: &str, lifetime: Lifetime) -> Result<Rotation, ApiError> {
+fn rotate(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    lifetime: Lifetime,
+    address: &str,
+) -> Result<Rotation, ApiError> {
     let now = db::now();
     let Some(session) = sessions::find_by_hash(conn, token_hash)? else {
         return Ok(Rotation::Refused);
@@ -197,6 +269,13 @@ fn rotate(conn: &mut DbConnection, token_hash: &str, lifetime: Lifetime) -> Resu
         // The thief may hold access tokens of this session too; they carry no session, so
         // every access token of the user ends (other sessions refresh theirs).
         users::end_access_tokens(conn, &session.user_id)?;
+        let event = NewEvent {
+            user_id: Some(&session.user_id),
+            address,
+            detail: Some(format!("session {}", session.family_id)),
+            ..NewEvent::default()
+        };
+        security_events::record(conn, SecurityEventKind::SessionReused, event)?;
         return Ok(Rotation::Refused);
     }
     // However often it is refreshed, a login ends when it reaches its maximum age.

@@ -20,6 +20,7 @@ pub mod reference;
 pub mod representations;
 pub mod schema;
 pub mod search;
+pub mod security_events;
 pub mod sessions;
 pub mod signing_keys;
 pub mod sql;

@@ -53,6 +53,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    security_events (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Text,
+        actor_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     signing_keys (kid) {
         kid -> Text,
         secret -> Text,

@@ -13,6 +13,7 @@ mod properties;
 pub mod reference;
 pub mod role;
 pub mod search;
+pub mod security;
 pub mod validation;
 pub mod validity;
 pub mod visibility;

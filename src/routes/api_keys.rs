@@ -1,6 +1,6 @@
 //! API keys for partner portals. Admins only.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,10 +9,13 @@ use crate::auth::CallerKind;
 use crate::auth::guard::{Admins, Auth};
 use crate::auth::secret::{API_KEY_SHOWN, digest, new_api_key};
 use crate::db::api_keys::ApiKeyRow;
+use crate::db::security_events::{self, NewEvent};
 use crate::db::{self, Pool, api_keys, organizations};
 use crate::domain::role::Role;
+use crate::domain::security::SecurityEventKind;
 use crate::domain::validation::{Violations, text};
 use crate::error::ApiError;
+use crate::http::client::client_address;
 use crate::http::json::Json;
 use crate::http::pagination::{Page, PageQuery};
 
@@ -127,6 +130,7 @@ pub struct CreatedApiKey {
 )]
 #[post("/v1/api-keys")]
 pub async fn create_api_key(
+    req: HttpRequest,
     admin: Auth<Admins>,
     pool: web::Data<Pool>,
     body: Json<CreateApiKey>,
@@ -159,6 +163,7 @@ pub async fn create_api_key(
     }
     violations.finish()?;
 
+    let address = client_address(&req);
     let key = new_api_key();
     // A key for no organization is its creator's, and ends with their account.
     let user_id = organization_id.is_none().then(|| admin.caller.id.clone());
@@ -185,6 +190,13 @@ pub async fn create_api_key(
             row.organization_id = Some(found.id);
         }
         api_keys::insert(conn, &row)?;
+        key_event(
+            conn,
+            SecurityEventKind::KeyCreated,
+            &row.id,
+            &row.created_by,
+            &address,
+        )?;
         Ok(row)
     })
     .await?;
@@ -226,16 +238,42 @@ pub async fn list_api_keys(
 )]
 #[delete("/v1/api-keys/{id}")]
 pub async fn revoke_api_key(
-    _admin: Auth<Admins>,
+    req: HttpRequest,
+    admin: Auth<Admins>,
     pool: web::Data<Pool>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let now = db::now();
-    let found = db::transaction(&pool, move |conn| api_keys::revoke(conn, &id, now)).await?;
+    let (actor, address) = (admin.caller.id.clone(), client_address(&req));
+    let found = db::transaction(&pool, move |conn| {
+        let found = api_keys::revoke(conn, &id, now)?;
+        if found {
+            key_event(conn, SecurityEventKind::KeyRevoked, &id, &actor, &address)?;
+        }
+        Ok(found)
+    })
+    .await?;
     if found {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// Records that `actor` created or revoked the key `key_id`.
+fn key_event(
+    conn: &mut db::DbConnection,
+    kind: SecurityEventKind,
+    key_id: &str,
+    actor: &str,
+    address: &str,
+) -> Result<(), ApiError> {
+    let event = NewEvent {
+        address,
+        actor_id: Some(actor),
+        detail: Some(format!("key {key_id}")),
+        ..NewEvent::default()
+    };
+    security_events::record(conn, kind, event)
 }

@@ -108,13 +108,14 @@ pub async fn login(
 )]
 #[post("/v1/auth/refresh")]
 pub async fn refresh(
+    req: HttpRequest,
     state: web::Data<AuthState>,
     pool: web::Data<Pool>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let RefreshRequest { refresh_token } = body.into_inner()?;
     check_lengths(&[("refresh_token", &refresh_token)])?;
-    let tokens = sessions::refresh(&state, &pool, &refresh_token).await?;
+    let tokens = sessions::refresh(&state, &pool, &refresh_token, &client_address(&req)).await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 

@@ -7,6 +7,7 @@ mod changes;
 mod directory;
 mod health;
 mod matching;
+mod security_events;
 mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)
+        .service(security_events::list_security_events)
         .configure(directory_routes)
         .configure(matching_routes);
 }

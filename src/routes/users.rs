@@ -9,10 +9,12 @@ use crate::auth::accounts::NewAccount;
 use crate::auth::guard::{Admins, Anyone, Auth};
 use crate::auth::sessions;
 use crate::auth::{AuthState, Caller, CallerKind};
+use crate::db::security_events::{self, NewEvent};
 use crate::db::users::{UserChanges, UserRow};
 use crate::db::{self, Pool, users};
 use crate::domain::identity::check_password;
 use crate::domain::role::Role;
+use crate::domain::security::SecurityEventKind;
 use crate::domain::validation::{Violations, text};
 use crate::error::ApiError;
 use crate::http::client::client_address;
@@ -192,6 +194,7 @@ pub async fn get_user(
 )]
 #[patch("/v1/users/{id}")]
 pub async fn update_user(
+    req: HttpRequest,
     admin: Auth<Admins>,
     pool: web::Data<Pool>,
     id: web::Path<String>,
@@ -219,7 +222,35 @@ pub async fn update_user(
         organization_id: organization_id.map(Some),
     };
     let now = db::now();
-    let row = db::transaction(&pool, move |conn| users::update(conn, &id, &changes, now)).await?;
+    let (actor, address) = (admin.caller.id.clone(), client_address(&req));
+    let row = db::transaction(&pool, move |conn| {
+        let before = users::find(conn, &id)?.ok_or(ApiError::NotFound)?;
+        let after = users::update(conn, &id, &changes, now)?;
+        let changed = [
+            (
+                SecurityEventKind::RoleChanged,
+                before.role != after.role,
+                format!("role: {}", after.role),
+            ),
+            (
+                SecurityEventKind::ActiveChanged,
+                before.active != after.active,
+                format!("active: {}", after.active),
+            ),
+        ];
+        for (kind, _, detail) in changed.into_iter().filter(|(_, changed, _)| *changed) {
+            let event = NewEvent {
+                user_id: Some(&after.id),
+                email: Some(&after.email),
+                address: &address,
+                actor_id: Some(&actor),
+                detail: Some(detail),
+            };
+            security_events::record(conn, kind, event)?;
+        }
+        Ok(after)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(User::try_from(row)?))
 }
 
@@ -277,7 +308,7 @@ pub async fn change_password(
     let address = client_address(&req);
     let email = row.email.clone();
     let hash = row.password_hash.clone();
-    if !sessions::recheck_password(&state, &pool, &email, current_password, hash, &address).await? {
+    if !sessions::recheck_password(&state, &pool, &row.id, &email, current_password, hash, &address).await? {
         return Err(ApiError::invalid(
             "current_password",
             "is not your current password",
@@ -285,6 +316,16 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(new_password).await?;
     let now = db::now();
-    db::transaction(&pool, move |conn| users::set_password(conn, &row.id, &hash, now)).await?;
+    db::transaction(&pool, move |conn| {
+        users::set_password(conn, &row.id, &hash, now)?;
+        let event = NewEvent {
+            user_id: Some(&row.id),
+            email: Some(&row.email),
+            address: &address,
+            ..NewEvent::default()
+        };
+        security_events::record(conn, SecurityEventKind::PasswordChanged, event)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -21,6 +21,7 @@ mod problems;
 mod relevance;
 mod screening;
 mod search;
+mod security_events;
 mod sessions;
 mod tokens;
 mod users;
