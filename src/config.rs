@@ -66,6 +66,12 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print a one-time password-reset token for a user (valid one hour), for the
+    /// administrator who locked themselves out. Using it ends every session of the user.
+    ResetPassword {
+        /// The user's email.
+        email: String,
+    },
 }
 
 /// Settings read from flags or environment variables.

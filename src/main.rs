@@ -56,6 +56,10 @@ fn main() -> ExitCode {
             telemetry::init(&settings.log, settings.log_format);
             create_user(&settings, &email, role, password_stdin)
         }
+        Command::User(UserCommand::ResetPassword { email }) => {
+            telemetry::init(&settings.log, settings.log_format);
+            reset_password(&settings, &email)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,6 +98,36 @@ fn create_user(settings: &Settings, email: &str, role: Role, password_stdin: boo
         println!("password (shown once): {password}");
     }
     Ok(())
+}
+
+/// `annuaire user reset-password`: a one-time token to set a new password with, printed once.
+fn reset_password(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    use annuaire::auth::one_time::{self, Issuer};
+    let (pool, _) = server::open_database(settings)?;
+    let email = annuaire::domain::identity::normalize_email(email);
+    actix_web::rt::System::new().block_on(async {
+        let lookup = email.clone();
+        let user = annuaire::db::run(&pool, move |conn| {
+            annuaire::db::users::find_by_email(conn, &lookup)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?
+        .ok_or_else(|| anyhow::anyhow!("no user has the email {email}"))?;
+        let issuer = Issuer {
+            user_id: None,
+            address: "command line",
+        };
+        let issued = one_time::issue_reset(&pool, &user.id, issuer)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+        println!(
+            "password-reset token for {} (shown once, valid until {} UTC):",
+            user.email, issued.record.expires_at
+        );
+        println!("{}", issued.token);
+        println!("use it: POST /v1/auth/reset-password {{\"token\": …, \"new_password\": …}}");
+        Ok(())
+    })
 }
 
 /// `annuaire seed`: sample firms, for demonstrations or benchmarks.

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod guard;
 pub mod jwt;
+pub mod one_time;
 pub mod password;
 pub mod secret;
 pub mod sessions;

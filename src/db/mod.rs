@@ -13,6 +13,7 @@ pub mod items;
 pub mod match_profiles;
 pub mod matching;
 mod migrations;
+pub mod one_time_tokens;
 pub mod organizations;
 pub(crate) mod pool;
 pub mod programmes;

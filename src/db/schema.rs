@@ -53,6 +53,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    one_time_tokens (id) {
+        id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        email -> Text,
+        role -> Nullable<Text>,
+        organization_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     security_events (id) {
         id -> Text,
         occurred_at -> Timestamp,

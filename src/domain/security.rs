@@ -26,11 +26,19 @@ pub enum SecurityEventKind {
     KeyRevoked,
     /// A used refresh token came back: its session was revoked.
     SessionReused,
+    /// An administrator invited someone.
+    InvitationIssued,
+    /// An invitation was used: its account exists.
+    InvitationAccepted,
+    /// A password-reset token was issued (by an administrator or the command line).
+    PasswordResetIssued,
+    /// A password was set with a reset token; every session of the user ended.
+    PasswordReset,
 }
 
 impl SecurityEventKind {
     /// Every kind, in the order above.
-    pub const ALL: [SecurityEventKind; 9] = [
+    pub const ALL: [SecurityEventKind; 13] = [
         SecurityEventKind::LoginSucceeded,
         SecurityEventKind::LoginFailed,
         SecurityEventKind::LoginThrottled,
@@ -40,6 +48,10 @@ impl SecurityEventKind {
         SecurityEventKind::KeyCreated,
         SecurityEventKind::KeyRevoked,
         SecurityEventKind::SessionReused,
+        SecurityEventKind::InvitationIssued,
+        SecurityEventKind::InvitationAccepted,
+        SecurityEventKind::PasswordResetIssued,
+        SecurityEventKind::PasswordReset,
     ];
 
     /// The stored and serialised name.
@@ -54,6 +66,10 @@ impl SecurityEventKind {
             SecurityEventKind::KeyCreated => "key_created",
             SecurityEventKind::KeyRevoked => "key_revoked",
             SecurityEventKind::SessionReused => "session_reused",
+            SecurityEventKind::InvitationIssued => "invitation_issued",
+            SecurityEventKind::InvitationAccepted => "invitation_accepted",
+            SecurityEventKind::PasswordResetIssued => "password_reset_issued",
+            SecurityEventKind::PasswordReset => "password_reset",
         }
     }
 

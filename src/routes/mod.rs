@@ -6,6 +6,7 @@ mod auth;
 mod changes;
 mod directory;
 mod health;
+mod invitations;
 mod matching;
 mod security_events;
 mod users;
@@ -29,6 +30,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)
         .service(security_events::list_security_events)
+        .service(invitations::create_invitation)
+        .service(invitations::accept_invitation)
+        .service(invitations::issue_password_reset)
+        .service(invitations::reset_password)
         .configure(directory_routes)
         .configure(matching_routes);
 }

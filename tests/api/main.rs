@@ -10,6 +10,7 @@ mod configuration;
 mod cors;
 mod directory;
 mod health;
+mod invitations;
 mod keys;
 mod lifecycle;
 mod lockout;
