@@ -125,6 +125,26 @@ pub struct Settings {
     #[arg(long, global = true, env = "ANNUAIRE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// Requests per minute each API key or user may make (expensive routes count more).
+    #[arg(long, global = true, env = "ANNUAIRE_RATE_LIMIT_PER_MINUTE", default_value_t = 600,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_per_minute: u32,
+
+    /// Requests each API key or user may make at once, beyond the steady rate.
+    #[arg(long, global = true, env = "ANNUAIRE_RATE_LIMIT_BURST", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_burst: u32,
+
+    /// Requests per minute from one client address without a valid credential.
+    #[arg(long, global = true, env = "ANNUAIRE_ANONYMOUS_RATE_LIMIT_PER_MINUTE", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub anonymous_rate_limit_per_minute: u32,
+
+    /// Requests one client address may make at once without a valid credential.
+    #[arg(long, global = true, env = "ANNUAIRE_ANONYMOUS_RATE_LIMIT_BURST", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub anonymous_rate_limit_burst: u32,
+
     /// Send `Strict-Transport-Security` (for deployments served over TLS).
     #[arg(long, global = true, env = "ANNUAIRE_HSTS")]
     pub hsts: bool,

@@ -53,8 +53,9 @@ pub fn to_pretty_json(api: &utoipa::openapi::OpenApi) -> String {
 }
 
 /// What every route shares, applied once instead of repeated in each annotation: the bearer
-/// scheme, 401 and 403 on every secured route, 413 on every route with a body, 500 and (for
-/// routes that use the database) 503 everywhere, and a problem+json body on every error.
+/// scheme, 401 and 403 on every secured route, 413 on every route with a body, 429 on every
+/// route but the probes (the request budgets), 500 and (for routes that use the database) 503
+/// everywhere, and a problem+json body on every error.
 pub struct Conventions;
 
 impl Modify for Conventions {
@@ -74,6 +75,7 @@ impl Modify for Conventions {
         for (path, item) in api.paths.paths.iter_mut() {
             // Only liveness answers without the database; everything else can find it away.
             let uses_database = path != "/healthz";
+            let budgeted = path != "/healthz" && path != "/readyz";
             let operations = [
                 &mut item.get,
                 &mut item.put,
@@ -91,6 +93,11 @@ impl Modify for Conventions {
                 responses
                     .entry("500".into())
                     .or_insert_with(|| problem("The service failed; the request id identifies the fault"));
+                if budgeted {
+                    responses.entry("429".into()).or_insert_with(|| {
+                        problem("Past the request budget of the credential or client address; see Retry-After, RateLimit-Policy and RateLimit")
+                    });
+                }
                 if uses_database {
                     responses
                         .entry("503".into())

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,7 @@ use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
 use crate::http::faults::{self, Faults};
 use crate::http::gate::Gate;
+use crate::http::rate_limit::{self, Budget, RateLimits};
 use crate::http::{json, problem, request_id};
 use crate::openapi::{ApiDoc, Conventions};
 use crate::seed;
@@ -73,6 +75,17 @@ impl Application {
         let cors_origins = settings.cors_origins.clone();
         let proxies = web::Data::new(TrustedProxies(settings.trusted_proxies.clone()));
         let hsts = settings.hsts;
+        let budget = |per_minute: u32, burst: u32| Budget {
+            per_minute: NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN),
+            burst: NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN),
+        };
+        let rate_limits = web::Data::new(RateLimits::new(
+            budget(settings.rate_limit_per_minute, settings.rate_limit_burst),
+            budget(
+                settings.anonymous_rate_limit_per_minute,
+                settings.anonymous_rate_limit_burst,
+            ),
+        ));
         let mut server = HttpServer::new(move || {
             let (app, mut api) = App::new()
                 .into_utoipa_app()
@@ -85,6 +98,7 @@ impl Application {
                 .app_data(facets.clone())
                 .app_data(counted.clone())
                 .app_data(proxies.clone())
+                .app_data(rate_limits.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)
@@ -95,6 +109,7 @@ impl Application {
                 .route("/docs", web::get().to(redirect_to_docs))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .default_service(web::to(fallback::unmatched))
+                .wrap(from_fn(rate_limit::enforce))
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(problem::ensure))
                 .wrap(from_fn(faults::count))
@@ -289,7 +304,14 @@ fn cors(origins: &[String]) -> Cors {
             header::IF_NONE_MATCH,
             request_id.clone(),
         ])
-        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER, request_id])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            request_id,
+            header::HeaderName::from_static("ratelimit"),
+            header::HeaderName::from_static("ratelimit-policy"),
+        ])
         .max_age(3600);
     for origin in origins {
         cors = cors.allowed_origin(origin);

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::secret::{API_KEY_PREFIX, digest};
@@ -63,13 +63,14 @@ impl<P: Policy> FromRequest for Auth<P> {
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let token = bearer_token(req);
+        let verified = req.extensions().get::<super::jwt::Claims>().cloned();
         let state = req.app_data::<web::Data<AuthState>>().cloned();
         let pool = req.app_data::<web::Data<Pool>>().cloned();
         Box::pin(async move {
             let (state, pool) = state
                 .zip(pool)
                 .ok_or_else(|| ApiError::internal("authentication state missing"))?;
-            let caller = authenticate(&state, &pool, token?).await?;
+            let caller = authenticate(&state, &pool, token?, verified).await?;
             if P::ROLES.contains(&caller.role) {
                 Ok(Auth {
                     caller,
@@ -98,7 +99,13 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
-async fn authenticate(state: &AuthState, pool: &Pool, token: String) -> Result<Caller, ApiError> {
+/// `verified`: the claims of `token` when the request budget already checked its signature.
+async fn authenticate(
+    state: &AuthState,
+    pool: &Pool,
+    token: String,
+    verified: Option<super::jwt::Claims>,
+) -> Result<Caller, ApiError> {
     let refused = || ApiError::Unauthorized("The credential is invalid, expired or revoked.".into());
     if token.starts_with(API_KEY_PREFIX) {
         let key_hash = digest(&token);
@@ -114,10 +121,13 @@ async fn authenticate(state: &AuthState, pool: &Pool, token: String) -> Result<C
             label: Some(key.label),
         });
     }
-    let claims = state.tokens.verify(&token).map_err(|e| {
-        tracing::debug!(reason = %e, "access token refused");
-        refused()
-    })?;
+    let claims = match verified {
+        Some(claims) => claims,
+        None => state.tokens.verify(&token).map_err(|e| {
+            tracing::debug!(reason = %e, "access token refused");
+            refused()
+        })?,
+    };
     let user = db::run(pool, move |conn| users::find(conn, &claims.sub)).await?;
     let user = user
         .filter(|user| user.active && user.token_generation == claims.generation)

@@ -10,7 +10,7 @@ const LEEWAY_SECONDS: u64 = 5;
 const ALGORITHM: Algorithm = Algorithm::HS256;
 
 /// The claims of an access token.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     /// The user's id.
     pub sub: String,

@@ -9,4 +9,5 @@ pub mod gate;
 pub mod json;
 pub mod pagination;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_id;

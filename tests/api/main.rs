@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod budgets;
 mod changes;
 mod compose;
 mod concurrency;

@@ -67,6 +67,15 @@ pub fn settings_for(database: &TestDatabase, extra: &[&str]) -> Settings {
         &key,
         "--demo-data",
         "never",
+        // Tests send far more than a person would; the budgets have tests of their own.
+        "--rate-limit-per-minute",
+        "10000000",
+        "--rate-limit-burst",
+        "10000000",
+        "--anonymous-rate-limit-per-minute",
+        "10000000",
+        "--anonymous-rate-limit-burst",
+        "10000000",
     ];
     args.extend_from_slice(extra);
     Cli::parse_from(args).settings

@@ -27,6 +27,8 @@ impl TestProcess {
             .env("ANNUAIRE_BIND", "127.0.0.1:0")
             .env("ANNUAIRE_LOG_FORMAT", "json")
             .env("ANNUAIRE_WORKERS", "2")
+            .env("ANNUAIRE_RATE_LIMIT_BURST", "1000000")
+            .env("ANNUAIRE_ANONYMOUS_RATE_LIMIT_BURST", "1000000")
             .env(
                 "ANNUAIRE_JWT_KEYS",
                 super::jwt_key(super::TEST_KID, &super::TEST_SECRET),
