@@ -9,6 +9,7 @@ mod compose;
 mod concurrency;
 mod configuration;
 mod cors;
+mod credentials;
 mod directory;
 mod health;
 mod invitations;
