@@ -3,6 +3,8 @@
 
 use std::marker::PhantomData;
 
+use std::num::NonZeroU32;
+
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -13,6 +15,7 @@ use super::{AuthState, Caller, CallerKind};
 use crate::db::{self, Pool, api_keys, users};
 use crate::domain::role::Role;
 use crate::error::ApiError;
+use crate::http::rate_limit::{Budget, RateLimits};
 
 /// The roles a route admits.
 pub trait Policy {
@@ -66,11 +69,19 @@ impl<P: Policy> FromRequest for Auth<P> {
         let verified = req.extensions().get::<super::jwt::Claims>().cloned();
         let state = req.app_data::<web::Data<AuthState>>().cloned();
         let pool = req.app_data::<web::Data<Pool>>().cloned();
+        let limits = req.app_data::<web::Data<RateLimits>>().cloned();
         Box::pin(async move {
             let (state, pool) = state
                 .zip(pool)
                 .ok_or_else(|| ApiError::internal("authentication state missing"))?;
-            let caller = authenticate(&state, &pool, token?, verified).await?;
+            let caller = authenticate(
+                &state,
+                &pool,
+                token?,
+                verified,
+                limits.as_ref().map(|l| l.get_ref()),
+            )
+            .await?;
             if P::ROLES.contains(&caller.role) {
                 Ok(Auth {
                     caller,
@@ -99,19 +110,35 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
-/// `verified`: the claims of `token` when the request budget already checked its signature.
+/// `verified`: the claims of `token` when the request budget already checked its signature;
+/// `limits`: where a key's own budget, read with its row, is noted for its next requests.
 async fn authenticate(
     state: &AuthState,
     pool: &Pool,
     token: String,
     verified: Option<super::jwt::Claims>,
+    limits: Option<&RateLimits>,
 ) -> Result<Caller, ApiError> {
     let refused = || ApiError::Unauthorized("The credential is invalid, expired or revoked.".into());
     if token.starts_with(API_KEY_PREFIX) {
         let key_hash = digest(&token);
         let now = db::now();
-        let key = db::run(pool, move |conn| api_keys::authenticate(conn, &key_hash, now)).await?;
+        let lookup = key_hash.clone();
+        let key = db::run(pool, move |conn| api_keys::authenticate(conn, &lookup, now)).await?;
         let key = key.ok_or_else(refused)?;
+        if let Some(limits) = limits {
+            let own = key
+                .rate_limit_per_minute
+                .zip(key.rate_limit_burst)
+                .and_then(|(per_minute, burst)| {
+                    let positive = |n: i32| u32::try_from(n).ok().and_then(NonZeroU32::new);
+                    Some(Budget {
+                        per_minute: positive(per_minute)?,
+                        burst: positive(burst)?,
+                    })
+                });
+            limits.remember_key(&key_hash, own);
+        }
         return Ok(Caller {
             role: key.role.parse().map_err(ApiError::internal)?,
             id: key.id,

@@ -26,6 +26,8 @@ pub struct ApiKeyRow {
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub expires_at: Option<NaiveDateTime>,
+    pub rate_limit_per_minute: Option<i32>,
+    pub rate_limit_burst: Option<i32>,
 }
 
 pub fn insert(conn: &mut DbConnection, key: &ApiKeyRow) -> Result<(), ApiError> {

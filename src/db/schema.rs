@@ -41,6 +41,8 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         expires_at -> Nullable<Timestamp>,
+        rate_limit_per_minute -> Nullable<Integer>,
+        rate_limit_burst -> Nullable<Integer>,
     }
 }
 

@@ -4,7 +4,9 @@
 //! draft; past the budget, 429 with `Retry-After`. The buckets live in this instance's memory:
 //! behind N instances a caller gets N budgets.
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::{Arc, RwLock};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -27,7 +29,7 @@ type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock,
 const RETAIN_AFTER: usize = 10_000;
 
 /// A budget: requests per minute, and how many may come at once.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
     pub per_minute: NonZeroU32,
     pub burst: NonZeroU32,
@@ -69,6 +71,9 @@ impl Bucket {
 pub struct RateLimits {
     credentials: Bucket,
     addresses: Bucket,
+    /// Keys with budgets of their own, by owner (`key:<digest>`), as their guard last read
+    /// them from the key's row: a key's first request after a start draws on the default.
+    own: RwLock<HashMap<String, Arc<Bucket>>>,
 }
 
 impl RateLimits {
@@ -77,7 +82,31 @@ impl RateLimits {
         RateLimits {
             credentials: Bucket::new("credential", credential),
             addresses: Bucket::new("address", address),
+            own: RwLock::default(),
         }
+    }
+
+    /// Notes the budget the key with digest `key_hash` holds (`None`: the default).
+    pub fn remember_key(&self, key_hash: &str, budget: Option<Budget>) {
+        let owner = format!("key:{key_hash}");
+        let known = self
+            .own
+            .read()
+            .ok()
+            .and_then(|own| own.get(&owner).map(|b| b.budget));
+        if known == budget {
+            return;
+        }
+        if let Ok(mut own) = self.own.write() {
+            match budget {
+                Some(budget) => own.insert(owner, Arc::new(Bucket::new("key", budget))),
+                None => own.remove(&owner),
+            };
+        }
+    }
+
+    fn own_bucket(&self, owner: &str) -> Option<Arc<Bucket>> {
+        self.own.read().ok()?.get(owner).cloned()
     }
 }
 
@@ -135,10 +164,11 @@ pub async fn enforce(
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
     let (credential, key) = owner(&req);
-    let bucket = if credential {
-        &limits.credentials
-    } else {
-        &limits.addresses
+    let own = limits.own_bucket(&key);
+    let bucket = match (&own, credential) {
+        (Some(own), _) => own,
+        (None, true) => &limits.credentials,
+        (None, false) => &limits.addresses,
     };
     if bucket.limiter.len() > RETAIN_AFTER {
         bucket.limiter.retain_recent();

@@ -49,6 +49,18 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
     /// When it stops working, if it was given an end.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Its own request budget, when it does not have the configured default.
+    pub rate_limit: Option<KeyBudget>,
+}
+
+/// A key's own request budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyBudget {
+    /// Requests a minute, 1 to 1,000,000.
+    pub per_minute: u32,
+    /// Requests at once, 1 to 1,000,000.
+    pub burst: u32,
 }
 
 /// Whom a key was made for.
@@ -81,6 +93,13 @@ impl TryFrom<ApiKeyRow> for ApiKey {
             last_used_at: row.last_used_at.map(|t| t.and_utc()),
             revoked_at: row.revoked_at.map(|t| t.and_utc()),
             expires_at: row.expires_at.map(|t| t.and_utc()),
+            rate_limit: match (row.rate_limit_per_minute, row.rate_limit_burst) {
+                (Some(per_minute), Some(burst)) => Some(KeyBudget {
+                    per_minute: u32::try_from(per_minute).map_err(ApiError::internal)?,
+                    burst: u32::try_from(burst).map_err(ApiError::internal)?,
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -101,6 +120,8 @@ pub struct CreateApiKey {
     /// When the key stops working (RFC 3339, in the future); without one, it works until
     /// revoked.
     pub expires_at: Option<DateTime<Utc>>,
+    /// A budget of its own (a busy portal's), instead of the configured default.
+    pub rate_limit: Option<KeyBudget>,
 }
 
 /// A key just created: the only time its secret is shown.
@@ -140,6 +161,7 @@ pub async fn create_api_key(
         role,
         organization_id,
         expires_at,
+        rate_limit,
     } = body.into_inner()?;
     // A key's creator is a user row; and a key that could make keys would outlive any revocation.
     if admin.caller.kind != CallerKind::User {
@@ -161,6 +183,16 @@ pub async fn create_api_key(
     if expires_at.is_some_and(|end| end.naive_utc() <= now) {
         violations.add("expires_at", "must be in the future");
     }
+    if let Some(budget) = rate_limit {
+        for (field, value) in [
+            ("rate_limit.per_minute", budget.per_minute),
+            ("rate_limit.burst", budget.burst),
+        ] {
+            if !(1..=1_000_000).contains(&value) {
+                violations.add(field, "must be 1 to 1,000,000");
+            }
+        }
+    }
     violations.finish()?;
 
     let address = client_address(&req);
@@ -180,6 +212,9 @@ pub async fn create_api_key(
         last_used_at: None,
         revoked_at: None,
         expires_at: expires_at.map(|end| end.naive_utc()),
+        // Bounded to a million above, so these fit.
+        rate_limit_per_minute: rate_limit.map(|b| b.per_minute as i32),
+        rate_limit_burst: rate_limit.map(|b| b.burst as i32),
     };
     let row = db::transaction(&pool, move |conn| {
         let mut row = row;

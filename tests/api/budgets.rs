@@ -130,3 +130,51 @@ backend_test!(requests_without_a_credential_are_budgeted_per_address, |app| {
     }
     server.stop().await;
 });
+
+backend_test!(a_key_may_have_a_budget_of_its_own, |app| {
+    let admin = app.admin_token().await;
+    let create = |body: serde_json::Value| {
+        let admin = admin.clone();
+        async move {
+            let response = app
+                .authed(Method::POST, "/v1/api-keys", &admin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let (status, problem) =
+        create(json!({"label": "Huge", "rate_limit": {"per_minute": 0, "burst": 5}})).await;
+    assert_eq!(
+        (status, &problem["errors"][0]["field"]),
+        (422, &json!("rate_limit.per_minute"))
+    );
+    let (status, key) =
+        create(json!({"label": "Small portal", "rate_limit": {"per_minute": 1, "burst": 3}})).await;
+    assert_eq!(status, 201);
+    assert_eq!(key["rate_limit"], json!({"per_minute": 1, "burst": 3}));
+    let secret = key["key"].as_str().unwrap().to_owned();
+    let server = app.spawn_server(&[]).await;
+    let read = || {
+        let (client, url, secret) = (app.client.clone(), server.url("/v1/me"), secret.clone());
+        async move { client.get(url).bearer_auth(secret).send().await.unwrap() }
+    };
+    // The first request reads the key's row, which tells the instance its budget.
+    assert_eq!(read().await.status(), 200);
+    let statuses: Vec<u16> = {
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            all.push(read().await.status().as_u16());
+        }
+        all
+    };
+    assert_eq!(statuses, [200, 200, 200, 429]);
+    let refused = read().await;
+    assert_eq!(field(&refused, "ratelimit-policy"), "\"key\";q=3;w=180");
+    server.stop().await;
+});
