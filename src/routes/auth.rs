@@ -39,7 +39,8 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-fn check_lengths(fields: &[(&str, &str)]) -> Result<(), ApiError> {
+/// Refuses credentials longer than any account's could be (or empty), naming each field.
+pub(super) fn check_lengths(fields: &[(&str, &str)]) -> Result<(), ApiError> {
     let mut violations = Violations::default();
     for (name, value) in fields {
         violations.check(name, text(value, 1, CREDENTIAL_MAX));

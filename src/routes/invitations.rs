@@ -6,19 +6,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::auth::check_lengths;
 use super::users::User;
 use crate::auth::AuthState;
 use crate::auth::guard::{Admins, Auth};
 use crate::auth::one_time::{self, Issued, Issuer};
 use crate::db::Pool;
 use crate::domain::role::Role;
-use crate::domain::validation::{Violations, text};
 use crate::error::ApiError;
 use crate::http::client::client_address;
 use crate::http::json::Json;
-
-/// Longest token or password looked at.
-const FIELD_MAX: usize = 1024;
 
 /// Whom to invite.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,14 +82,6 @@ pub struct ResetPassword {
     pub token: String,
     /// 12 to 128 characters, not the email.
     pub new_password: String,
-}
-
-fn check_lengths(fields: &[(&str, &str)]) -> Result<(), ApiError> {
-    let mut violations = Violations::default();
-    for (name, value) in fields {
-        violations.check(name, text(value, 1, FIELD_MAX));
-    }
-    violations.finish()
 }
 
 /// Invites someone: the response carries a one-time token, valid 72 hours, with which they set
