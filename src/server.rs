@@ -13,7 +13,7 @@ use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -29,7 +29,7 @@ use crate::http::faults::{self, Faults};
 use crate::http::gate::Gate;
 use crate::http::rate_limit::{self, Budget, RateLimits};
 use crate::http::{json, problem, request_id};
-use crate::openapi::{ApiDoc, Conventions};
+use crate::openapi::ApiDoc;
 use crate::seed;
 
 /// Facet counts running at once per instance, and how long another may wait for its turn.
@@ -87,7 +87,7 @@ impl Application {
             ),
         ));
         let mut server = HttpServer::new(move || {
-            let (app, mut api) = App::new()
+            let (app, api) = App::new()
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
                 .app_data(state.clone())
@@ -103,11 +103,14 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(json::path_error))
                 .configure(crate::routes::configure)
                 .split_for_parts();
-            Conventions.modify(&mut api);
             let routes = web::Data::new(RouteTable::from_openapi(&api));
+            let document = crate::openapi::finish(api);
             app.app_data(routes)
                 .route("/docs", web::get().to(redirect_to_docs))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .external_urls_from_iter_unchecked([("/openapi.json", document)]),
+                )
                 .default_service(web::to(fallback::unmatched))
                 .wrap(from_fn(rate_limit::enforce))
                 .wrap(cors(&cors_origins))

@@ -99,21 +99,21 @@ pub struct OrganizationQueryParams {
     /// Status (staff only; partners see published records only).
     status: Option<Vec<Status>>,
     /// ISO 3166-1 alpha-2 country of the head office.
-    #[param(example = "SN")]
+    #[param(example = json!(["SN"]))]
     country: Option<Vec<String>>,
     /// Region, exactly as recorded.
     region: Option<Vec<String>>,
     /// Taxonomy code; matches itself and all its descendants.
-    #[param(example = "bpo")]
+    #[param(example = json!(["bpo"]))]
     service: Option<Vec<String>>,
     /// ISO 639-1 working language of a capability.
-    #[param(example = "fr")]
+    #[param(example = json!(["fr"]))]
     language: Option<Vec<String>>,
     /// ISO 3166-1 country where the organization serves clients or aims to.
-    #[param(example = "FR")]
+    #[param(example = json!(["FR"]))]
     market: Option<Vec<String>>,
     /// Certification scheme held, valid today (see `expired_certifications`).
-    #[param(example = "iso_iec_27001")]
+    #[param(example = json!(["iso_iec_27001"]))]
     certification: Option<Vec<String>>,
     /// `include` to count expired certificates too.
     expired_certifications: Option<String>,

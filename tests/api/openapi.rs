@@ -72,7 +72,7 @@ fn every_operation_documents_the_errors_it_can_return() {
                     "{method} {path}: body errors"
                 );
             }
-            if operation.get("security").is_some() {
+            if operation["security"].as_array().is_some_and(|s| !s.is_empty()) {
                 assert!(has("401") && has("403"), "{method} {path}: auth errors");
             }
             for (status, response) in responses.iter().filter(|(s, _)| s.as_str() >= "400") {
@@ -116,4 +116,81 @@ fn collect_references(value: &serde_json::Value, into: &mut Vec<String>) {
         serde_json::Value::Array(items) => items.iter().for_each(|v| collect_references(v, into)),
         _ => {}
     }
+}
+
+/// The schema a response or body names, with one level of `$ref` and of `items` resolved.
+fn resolved<'a>(document: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+    match schema.get("$ref").and_then(|r| r.as_str()) {
+        Some(reference) => document.pointer(reference.trim_start_matches('#')).unwrap(),
+        None => schema,
+    }
+}
+
+#[test]
+fn no_success_response_forbids_what_the_server_adds() {
+    let document = annuaire::openapi::document();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let Some(schema) = response.pointer("/content/application~1json/schema") else {
+                    continue;
+                };
+                let mut schema = resolved(&document, schema);
+                if let Some(items) = schema.pointer("/properties/items/items") {
+                    schema = resolved(&document, items);
+                }
+                checked += 1;
+                assert!(
+                    schema.get("allOf").is_none(),
+                    "{method} {path} {status}: allOf left"
+                );
+                assert_ne!(
+                    schema.get("additionalProperties"),
+                    Some(&serde_json::Value::Bool(false)),
+                    "{method} {path} {status}: a read schema is closed"
+                );
+            }
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+#[test]
+fn every_operation_has_a_summary_and_declares_its_credential() {
+    let document = annuaire::openapi::document();
+    let public = [
+        "/healthz",
+        "/readyz",
+        "/v1/auth/login",
+        "/v1/auth/refresh",
+        "/v1/auth/logout",
+    ];
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let summary = operation["summary"].as_str().unwrap_or_default();
+            assert!(
+                !summary.is_empty() && summary.len() <= 120,
+                "{method} {path}: summary {summary:?}"
+            );
+            let security = operation["security"].as_array().expect("security is declared");
+            if public.contains(&path.as_str()) {
+                assert!(security.is_empty(), "{method} {path} is public");
+            }
+        }
+    }
+    assert!(document["servers"].as_array().is_some_and(|s| !s.is_empty()));
+}
+
+#[test]
+fn merge_patch_bodies_require_nothing() {
+    let document = annuaire::openapi::document();
+    let patch = &document["components"]["schemas"]["OrganizationPatch"];
+    assert!(patch["properties"]["name"].is_object());
+    assert!(patch.get("required").is_none());
+    let body = &document["paths"]["/v1/organizations/{id}"]["patch"]["requestBody"]["content"];
+    assert_eq!(
+        body["application/merge-patch+json"]["schema"]["$ref"],
+        "#/components/schemas/OrganizationPatch"
+    );
 }

@@ -226,6 +226,7 @@ macro_rules! item_routes {
     ) => {
         #[doc = concat!("Lists the ", $what, " of an organization.")]
         #[utoipa::path(
+            description = concat!("Lists the ", $what, " of an organization."),
             tag = $tag,
             security(("bearer" = [])),
             params(("id" = String, Path, description = "Organization id or slug")),
@@ -245,6 +246,7 @@ macro_rules! item_routes {
 
         #[doc = concat!("Reads one of the ", $what, " of an organization; `If-None-Match` answers 304.")]
         #[utoipa::path(
+            description = concat!("Reads one of the ", $what, " of an organization; `If-None-Match` answers 304."),
             tag = $tag,
             security(("bearer" = [])),
             params(
@@ -271,6 +273,7 @@ macro_rules! item_routes {
 
         #[doc = concat!("Adds to the ", $what, " of an organization. Curators and admins.")]
         #[utoipa::path(
+            description = concat!("Adds to the ", $what, " of an organization. Curators and admins."),
             tag = $tag,
             security(("bearer" = [])),
             params(("id" = String, Path, description = "Organization id or slug")),
@@ -298,6 +301,7 @@ macro_rules! item_routes {
 
         #[doc = concat!("Changes one of the ", $what, " with a JSON Merge Patch; needs `If-Match`. Curators and admins.")]
         #[utoipa::path(
+            description = concat!("Changes one of the ", $what, " with a JSON Merge Patch; needs `If-Match`. Curators and admins."),
             tag = $tag,
             security(("bearer" = [])),
             params(
@@ -332,6 +336,7 @@ macro_rules! item_routes {
 
         #[doc = concat!("Deletes one of the ", $what, "; needs `If-Match`. Curators and admins.")]
         #[utoipa::path(
+            description = concat!("Deletes one of the ", $what, "; needs `If-Match`. Curators and admins."),
             tag = $tag,
             security(("bearer" = [])),
             params(

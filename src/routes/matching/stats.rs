@@ -98,8 +98,9 @@ fn groups(requests: Vec<(String, i64)>, matches: Vec<(String, String, i64)>) -> 
     groups
 }
 
-/// Counts of buyer requests by status and of their matches by outcome, overall, by wanted
-/// service and by buyer country, for the requests recorded in a period. Agency and admins.
+/// Counts buyer requests and their matches for a period. By status and by outcome, overall,
+/// by wanted service and by buyer country, for the requests recorded in the period. Agency and
+/// admins.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),

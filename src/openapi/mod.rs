@@ -9,6 +9,8 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, PROBLEM_JSON, Problem};
 
+mod shape;
+
 /// Top-level information of the document; paths are collected from the registered routes.
 #[derive(OpenApi)]
 #[openapi(
@@ -35,19 +37,27 @@ use crate::error::{FieldError, PROBLEM_JSON, Problem};
 pub struct ApiDoc;
 
 /// The whole document, exactly as the server serves it at `/openapi.json`.
-pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new()
+pub fn document() -> serde_json::Value {
+    let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    finish(api)
+}
+
+/// Completes the collected document: the shared [`Conventions`], then the rewrites of
+/// [`shape`], made on its JSON form (utoipa's types do not read every schema they write).
+pub fn finish(mut api: utoipa::openapi::OpenApi) -> serde_json::Value {
     Conventions.modify(&mut api);
-    api
+    let mut json = serde_json::to_value(&api).expect("the OpenAPI document serialises");
+    shape::apply(&mut json);
+    json
 }
 
 /// The document as committed in `openapi/openapi.json` (pretty-printed, newline-terminated).
-pub fn to_pretty_json(api: &utoipa::openapi::OpenApi) -> String {
-    let mut text = api.to_pretty_json().expect("the OpenAPI document serialises");
+pub fn to_pretty_json(document: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("the OpenAPI document serialises");
     text.push('\n');
     text
 }
