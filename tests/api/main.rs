@@ -5,6 +5,7 @@ mod helpers;
 mod access;
 mod budgets;
 mod changes;
+mod compatibility;
 mod compose;
 mod concurrency;
 mod configuration;
