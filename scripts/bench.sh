@@ -10,7 +10,10 @@
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
 # postgres://root@127.0.0.1:5432/postgres); its options (?host=/var/run/postgresql for the
 # local socket, ?sslmode=…) carry over to the databases it creates. BENCH_BACKENDS="sqlite postgres" picks backends;
-# BENCH_ONLY=directory, BENCH_ONLY=matching or BENCH_ONLY=writes runs one group of scenarios.
+# BENCH_ONLY=directory, BENCH_ONLY=matching, BENCH_ONLY=writes or BENCH_ONLY=mirror runs one
+# group of scenarios. The mirror group makes a full sync of the change feed from position 0
+# with every include a partner may ask for (scripts/mirror.py, one connection, pages of 1000),
+# reporting firms and bytes per second, then polls the feed at its tip with wrk.
 # Write scenarios (scripts/writes.lua: creates, record writes, merge patches with If-Match) run
 # at 1, 4, 16 and 64 concurrent writers (BENCH_WRITERS); each reports its non-2xx count. Matching scenarios
 # (a broad, a narrow and a scored buyer need, top 50) run at 10 connections, as the agency's
@@ -144,6 +147,15 @@ for BACKEND in "${BACKENDS[@]}"; do
         BENCH_KIND=record BENCH_IDS=$IDS scenario "record, $writers writers" "/" "$writers" scripts/writes.lua
         BENCH_KIND=patch BENCH_IDS=$IDS scenario "patch, $writers writers" "/" "$writers" scripts/writes.lua
       done
+    fi
+    if runs mirror; then
+      INCLUDE=capabilities,markets,certifications,relationships,programmes
+      PARTNER=$(curl -s "http://127.0.0.1:$PORT/v1/api-keys" -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/json' -d '{"label": "bench mirror", "role": "partner"}' | json 'd["key"]')
+      SYNC=$(python3 scripts/mirror.py "http://127.0.0.1:$PORT" "$PARTNER" "$INCLUDE" 1000)
+      echo "|          | $SIZE | full sync, every include: $SYNC |"
+      TIP=${SYNC##* tip }
+      TOKEN=$PARTNER scenario "feed tip poll" "/v1/changes?after=$TIP&include=$INCLUDE"
     fi
     PEAK=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true

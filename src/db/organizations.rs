@@ -113,6 +113,7 @@ impl Row {
             version: self.version,
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
+            records: Default::default(),
         })
     }
 }

@@ -173,6 +173,7 @@ mod tests {
             version: 3,
             created_at: created,
             updated_at: changed,
+            records: Default::default(),
         };
         assert_eq!(
             serde_json::to_string(&org).unwrap(),

@@ -3,6 +3,7 @@
 pub mod buyer_request;
 pub mod checks;
 pub mod identity;
+pub mod include;
 pub mod items;
 pub mod matching;
 pub mod merge_patch;
@@ -10,6 +11,7 @@ pub mod organization;
 pub mod programme;
 #[cfg(test)]
 mod properties;
+pub mod query_params;
 pub mod reference;
 pub mod role;
 pub mod search;

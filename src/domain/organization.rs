@@ -205,6 +205,9 @@ pub struct Organization {
     pub created_at: DateTime<Utc>,
     /// When it, or one of its records, last changed.
     pub updated_at: DateTime<Utc>,
+    /// The records `include` asked for, on bulk reads; never stored with it.
+    #[serde(flatten, skip_deserializing)]
+    pub records: super::include::Records,
 }
 
 impl Organization {

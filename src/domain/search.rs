@@ -6,9 +6,10 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::checks::fold;
+use super::include::Include;
 use super::reference::Reference;
 use super::visibility::Viewer;
 use super::vocab::{OrganizationKind, Status};
@@ -77,79 +78,11 @@ pub struct Filters {
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     pub filters: Filters,
+    pub include: Include,
     pub sort: SortKey,
     pub descending: bool,
     pub limit: u32,
     pub cursor: Option<String>,
-}
-
-/// The query parameters of `/v1/organizations` (documentation; parsing is by hand, since
-/// parameters repeat).
-#[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct OrganizationQueryParams {
-    /// Full-text search over names, acronyms, legal names, descriptions (fr and en), capability
-    /// descriptions and service labels; case- and accent-insensitive; the last word matches as
-    /// a prefix. At most 200 characters.
-    #[param(example = "teleservices dak")]
-    q: Option<String>,
-    /// Organization kind; repeat for several.
-    kind: Option<Vec<OrganizationKind>>,
-    /// Status (staff only; partners see published records only).
-    status: Option<Vec<Status>>,
-    /// ISO 3166-1 alpha-2 country of the head office.
-    #[param(example = json!(["SN"]))]
-    country: Option<Vec<String>>,
-    /// Region, exactly as recorded.
-    region: Option<Vec<String>>,
-    /// Taxonomy code; matches itself and all its descendants.
-    #[param(example = json!(["bpo"]))]
-    service: Option<Vec<String>>,
-    /// ISO 639-1 working language of a capability.
-    #[param(example = json!(["fr"]))]
-    language: Option<Vec<String>>,
-    /// ISO 3166-1 country where the organization serves clients or aims to.
-    #[param(example = json!(["FR"]))]
-    market: Option<Vec<String>>,
-    /// Certification scheme held, valid today (see `expired_certifications`).
-    #[param(example = json!(["iso_iec_27001"]))]
-    certification: Option<Vec<String>>,
-    /// `include` to count expired certificates too.
-    expired_certifications: Option<String>,
-    /// A capability with at least this many seats.
-    #[param(minimum = 0)]
-    min_seats: Option<i32>,
-    /// A capability with at least this many full-time equivalents.
-    #[param(minimum = 0)]
-    min_fte: Option<i32>,
-    /// At least this many employees.
-    #[param(minimum = 0)]
-    employees_min: Option<i32>,
-    /// At most this many employees.
-    #[param(minimum = 0)]
-    employees_max: Option<i32>,
-    /// Founded in or after this year.
-    founded_from: Option<i32>,
-    /// Founded in or before this year.
-    founded_to: Option<i32>,
-    /// `true`: verified records only.
-    verified: Option<bool>,
-    /// Sample data: include (default), exclude or only.
-    sample: Option<SampleFilter>,
-    /// Changed at or after this instant (RFC 3339).
-    #[param(example = "2026-11-01T00:00:00Z")]
-    updated_since: Option<DateTime<Utc>>,
-    /// relevance (default with q: the name or acronym holding every word first, then the legal
-    /// name or service labels, then anywhere), name, created (default without q), updated.
-    sort: Option<SortKey>,
-    /// asc or desc (default: desc for relevance, asc otherwise).
-    order: Option<String>,
-    /// Items per page, 1 to 100 (default 20); more is a 400.
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-    /// The `next_cursor` of the previous page, with the same parameters.
-    cursor: Option<String>,
 }
 
 fn bad(parameter: &str, message: impl std::fmt::Display) -> ApiError {
@@ -233,6 +166,7 @@ impl ListQuery {
         let mut f = Filters::default();
         let (mut sort, mut order, mut limit, mut cursor) = (None, None, 20, None);
         let mut format = ExportFormat::Ndjson;
+        let mut include = Include::default();
         let paged = purpose == Purpose::List;
         let mut counts = std::collections::HashMap::<String, usize>::new();
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -307,6 +241,7 @@ impl ListQuery {
                         _ => return Err(bad(name, "must be ndjson or csv")),
                     }
                 }
+                "include" if purpose != Purpose::Facets => include.add(value, viewer)?,
                 other => return Err(bad(other, "unknown parameter")),
             }
         }
@@ -325,6 +260,7 @@ impl ListQuery {
         Ok((
             ListQuery {
                 filters: f,
+                include,
                 sort,
                 descending,
                 limit,

@@ -24,8 +24,9 @@ mod shape;
                        are RFC 9457 problem details.",
         license(name = "MIT", identifier = "MIT"),
     ),
-    // Query parameters refer to these enums by reference; IntoParams does not register them.
-    components(schemas(Problem, FieldError, crate::domain::search::SampleFilter, crate::domain::search::SortKey)),
+    // Query parameters refer to these enums by reference, and flattened fields to Records;
+    // neither registers what it names.
+    components(schemas(Problem, FieldError, crate::domain::search::SampleFilter, crate::domain::search::SortKey, crate::domain::include::Records)),
     tags(
         (name = "health", description = "Probes for load balancers and orchestrators"),
         (name = "auth", description = "Login, token refresh and logout"),

@@ -8,7 +8,8 @@ use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::guard::{Anyone, Auth};
-use crate::db::{self, DbConnection, Pool, audit, representations};
+use crate::db::{self, DbConnection, Pool, audit, items, representations};
+use crate::domain::include::Include;
 use crate::domain::organization::Organization;
 use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
@@ -25,6 +26,12 @@ pub struct ChangesQuery {
     /// Events read per page, 1 to 1000 (default 200).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// Records to carry inside each live organization, comma-separated: `capabilities`,
+    /// `markets`, `certifications`, `relationships`, `programmes`, and `contacts` for staff (a
+    /// partner asking gets 403). With every kind, one pass from 0 mirrors everything the
+    /// caller may see.
+    #[param(example = "capabilities,markets,certifications,relationships,programmes")]
+    pub include: Option<String>,
 }
 
 /// One organization's latest change, as the caller may see it.
@@ -85,13 +92,20 @@ pub async fn changes(
         ));
     }
     let viewer = auth.caller.viewer();
-    let page = db::run(&pool, move |conn| read_page(conn, viewer, after, limit)).await?;
+    let include = Include::parse(query.include.as_deref(), viewer)?;
+    let page = db::run(&pool, move |conn| read_page(conn, viewer, include, after, limit)).await?;
     etag::json_with_digest(&req, &page)
 }
 
 /// The page after `after`: each organization's latest event in it, in position order, with
 /// the organization as `viewer` may see it now.
-fn read_page(conn: &mut DbConnection, viewer: Viewer, after: i64, limit: i64) -> Result<Changes, ApiError> {
+fn read_page(
+    conn: &mut DbConnection,
+    viewer: Viewer,
+    include: Include,
+    after: i64,
+    limit: i64,
+) -> Result<Changes, ApiError> {
     let mut events = audit::organization_events(conn, after, limit + 1)?;
     let has_more = events.len() as i64 > limit;
     events.truncate(limit as usize);
@@ -103,6 +117,8 @@ fn read_page(conn: &mut DbConnection, viewer: Viewer, after: i64, limit: i64) ->
         .filter(|stored| viewer.sees(stored.status))
         .map(|stored| (stored.id, stored.json))
         .collect();
+    let live: Vec<&str> = visible.keys().map(String::as_str).collect();
+    let mut records = items::records_of(conn, &live, include, viewer)?;
     let once_seen = if viewer.sees_internal() {
         Vec::new()
     } else {
@@ -115,7 +131,10 @@ fn read_page(conn: &mut DbConnection, viewer: Viewer, after: i64, limit: i64) ->
     };
     let mut items = Vec::with_capacity(events.len());
     for (position, id, action) in events {
-        let organization = visible.remove(&id);
+        let organization = match visible.remove(&id) {
+            Some(stored) => Some(records.remove(&id).unwrap_or_default().splice_into(stored)?),
+            None => None,
+        };
         let tombstone = organization.is_none();
         // A record the caller never saw is not news to them, not even as a tombstone.
         if tombstone && !viewer.sees_internal() && !once_seen.contains(&id) {

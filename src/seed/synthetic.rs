@@ -56,6 +56,7 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                records: Default::default(),
             });
         }
         crate::db::write_transaction(conn, |conn| {

@@ -42,6 +42,7 @@ impl Writer {
             version: 1,
             created_at: self.now,
             updated_at: self.now,
+            records: Default::default(),
         };
         organizations::insert(conn, &org, &self.actor)?;
         Ok(org)

@@ -28,6 +28,8 @@ pub trait ItemStore: ItemFields {
     fn load(conn: &mut DbConnection, organization_id: &str) -> Result<Vec<Item<Self>>, ApiError>;
     /// How many records the organization has.
     fn count(conn: &mut DbConnection, organization_id: &str) -> Result<i64, ApiError>;
+    /// The records of several organizations, by organization then id.
+    fn load_many(conn: &mut DbConnection, organization_ids: &[&str]) -> Result<Vec<Item<Self>>, ApiError>;
     /// Stores a new record.
     fn insert(conn: &mut DbConnection, item: &Item<Self>) -> Result<(), ApiError>;
     /// Replaces the record if it is still at `expected` version.
@@ -145,6 +147,24 @@ macro_rules! row_store {
                 <$row>::hydrate(conn, rows)
             }
 
+            fn load_many(
+                conn: &mut DbConnection,
+                organization_ids: &[&str],
+            ) -> Result<Vec<Item<Self>>, ApiError> {
+                let mut items = Vec::new();
+                // Keeps each statement's bound parameters, children's included, far below
+                // SQLite's limit.
+                for chunk in organization_ids.chunks(200) {
+                    let rows: Vec<$row> = $table::table
+                        .filter($table::organization_id.eq_any(chunk))
+                        .order(($table::organization_id, $table::id))
+                        .select(<$row>::as_select())
+                        .load(conn)?;
+                    items.extend(<$row>::hydrate(conn, rows)?);
+                }
+                Ok(items)
+            }
+
             fn count(conn: &mut DbConnection, organization_id: &str) -> Result<i64, ApiError> {
                 Ok($table::table
                     .filter($table::organization_id.eq(organization_id))
@@ -234,8 +254,10 @@ fn item<F>(
 }
 
 // After the macro and the trait, which the stores below use.
+mod bulk;
 mod links;
 mod offered;
 mod records;
 
+pub use bulk::records_of;
 pub use links::{participants_of, relationships_to};

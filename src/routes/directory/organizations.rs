@@ -66,6 +66,7 @@ pub async fn create_organization(
             version: 1,
             created_at: now,
             updated_at: now,
+            records: Default::default(),
         };
         organizations::insert(conn, &org, &caller)?;
         Ok(org)

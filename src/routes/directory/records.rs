@@ -1,14 +1,15 @@
 //! The routes of each kind of organization record, and the organization's full view.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::items::{item_routes, visible_links, visible_via};
 use super::organizations::visible;
 use crate::auth::guard::{Anyone, Auth, Staff};
 use crate::db::items::{self as stored, ItemStore};
 use crate::db::{self, DbConnection, Pool, audit};
+use crate::domain::include::Include;
 use crate::domain::items::{
     CapabilityFields, CertificationFields, ContactFields, Item, MarketFields, ParticipationFields,
     RelationshipFields,
@@ -79,6 +80,21 @@ pub struct OrganizationDetail {
     pub related_from: Vec<Item<RelationshipFields>>,
     /// The programmes it takes part in.
     pub programmes: Vec<Item<ParticipationFields>>,
+    /// With `include=contacts` (staff only): its contact people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Item<ContactFields>>>,
+}
+
+/// What a read of one organization may add to it.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DetailQuery {
+    /// Comma-separated: `capabilities`, `markets`, `certifications`, `relationships` and
+    /// `programmes` are always there; `contacts` adds the contact people, for staff only (a
+    /// partner asking gets 403).
+    #[param(example = "contacts")]
+    pub include: Option<String>,
 }
 
 fn derived<F: ItemStore>(items: Vec<Item<F>>) -> Vec<Item<F>> {
@@ -89,6 +105,7 @@ fn detail(
     conn: &mut DbConnection,
     organization: Organization,
     viewer: Viewer,
+    include: Include,
 ) -> Result<OrganizationDetail, ApiError> {
     let id = organization.id.clone();
     let outgoing = RelationshipFields::load(conn, &id)?;
@@ -102,6 +119,10 @@ fn detail(
         relationships: derived(outgoing),
         related_from: derived(incoming),
         programmes: derived(ParticipationFields::load(conn, &id)?),
+        contacts: match include.contacts && viewer.sees_internal() {
+            true => Some(derived(ContactFields::load(conn, &id)?)),
+            false => None,
+        },
         organization: organization.for_viewer(viewer),
     })
 }
@@ -115,10 +136,12 @@ fn detail(
     params(
         ("id" = String, Path, description = "Id or slug"),
         ("If-None-Match" = Option<String>, Header, description = "An ETag you hold"),
+        DetailQuery,
     ),
     responses(
         (status = 200, description = "The organization", body = OrganizationDetail, headers(("ETag" = String))),
         (status = 304, description = "Your copy is current"),
+        (status = 400, description = "An unknown parameter or `include` value"),
         (status = 404, description = "No such organization (or not visible to you)"),
     )
 )]
@@ -128,13 +151,15 @@ pub async fn get_organization(
     req: HttpRequest,
     pool: web::Data<Pool>,
     id: web::Path<String>,
+    query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
+    let include = Include::parse(query.include.as_deref(), viewer)?;
     let organization = visible(&pool, id.into_inner(), viewer).await?;
     // The body shows linked organizations and certificates' `expired` flags, which change
     // without the version: the tag covers the body.
     let tag = etag::tag(organization.version, viewer);
-    let detail = db::run(&pool, move |conn| detail(conn, organization, viewer)).await?;
+    let detail = db::run(&pool, move |conn| detail(conn, organization, viewer, include)).await?;
     etag::json_with_version(&req, &tag, &detail)
 }
 

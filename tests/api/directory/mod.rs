@@ -3,6 +3,7 @@
 mod erasure;
 mod etags;
 mod identity;
+mod include;
 mod lifecycle;
 mod organizations;
 mod records;
