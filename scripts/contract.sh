@@ -10,7 +10,7 @@
 # Usage: scripts/contract.sh [sqlite] [postgres]   (default: sqlite)
 # PostgreSQL: ANNUAIRE_CONTRACT_POSTGRES_URL names a database whose role may create
 # databases; a fresh `<name>_contract` beside it is used. Tools are installed, pinned, under
-# target/contract-tools (PyPI and npm); set ANNUAIRE_CONTRACT_EXAMPLES to change the number of
+# target/contract-tools (or $CARGO_TARGET_DIR/contract-tools; PyPI and npm); set ANNUAIRE_CONTRACT_EXAMPLES to change the number of
 # examples per operation (25).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,9 @@ SCHEMATHESIS=4.32.5
 OPENAPI_PYTHON_CLIENT=0.29.1
 REDOCLY=2.77.0
 EXAMPLES=${ANNUAIRE_CONTRACT_EXAMPLES:-25}
-TOOLS=$PWD/target/contract-tools
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+BIN=$TARGET/debug/annuaire
+TOOLS=$TARGET/contract-tools
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
@@ -58,7 +60,7 @@ start_server() {
     ANNUAIRE_RATE_LIMIT_PER_MINUTE=1000000 ANNUAIRE_RATE_LIMIT_BURST=1000000 \
     ANNUAIRE_ANONYMOUS_RATE_LIMIT_PER_MINUTE=1000000 ANNUAIRE_ANONYMOUS_RATE_LIMIT_BURST=1000000 \
     ANNUAIRE_LOGIN_MAX_FAILURES=1000 ANNUAIRE_LOGIN_MAX_FAILURES_PER_ADDRESS=1000 \
-    target/debug/annuaire serve >"$WORK/server.log" 2>&1 &
+    "$BIN" serve >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
     curl -fsS "$BASE/readyz" >/dev/null 2>&1 && return
@@ -106,7 +108,7 @@ run_backend() {
   esac
   PASSWORD="contract-$(head -c 12 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')"
   ANNUAIRE_DATABASE_URL=$url ANNUAIRE_JWT_KEYS="seed:$(head -c 32 /dev/urandom | base64)" \
-    target/debug/annuaire seed --demo >/dev/null || fail "cannot seed $BACKEND"
+    "$BIN" seed --demo >/dev/null || fail "cannot seed $BACKEND"
   start_server "$url"
   local login token key
   login=$(curl -fsS "$BASE/v1/auth/login" -H 'content-type: application/json' \
