@@ -2,9 +2,11 @@
 
 pub mod buyer_request;
 pub mod checks;
+pub mod fieldset;
 pub mod identity;
 pub mod include;
 pub mod items;
+pub mod lookup;
 pub mod matching;
 pub mod merge_patch;
 pub mod organization;

@@ -158,17 +158,23 @@ impl OrganizationFields {
             v.add("registry_ids", format!("at most {MAX_REGISTRY_IDS} identifiers"));
         }
         for (i, id) in self.registry_ids.iter().enumerate() {
-            let format = match id.scheme {
-                RegistryScheme::Ninea => checks::ninea(&id.value),
-                RegistryScheme::Rccm => checks::rccm(&id.value),
-                RegistryScheme::Lei => checks::lei(&id.value),
-            };
-            v.check(&format!("registry_ids[{i}].value"), format);
+            v.check(&format!("registry_ids[{i}].value"), id.check_value());
             if self.registry_ids[..i].contains(id) {
                 v.add(&format!("registry_ids[{i}]"), "appears twice");
             }
         }
         v.finish()
+    }
+}
+
+impl RegistryId {
+    /// Whether the value has its scheme's format (stored as given: formats are exact).
+    pub fn check_value(&self) -> Result<(), String> {
+        match self.scheme {
+            RegistryScheme::Ninea => checks::ninea(&self.value),
+            RegistryScheme::Rccm => checks::rccm(&self.value),
+            RegistryScheme::Lei => checks::lei(&self.value),
+        }
     }
 }
 

@@ -74,9 +74,29 @@ pub struct OrganizationQueryParams {
     limit: Option<u32>,
     /// The `next_cursor` of the previous page, with the same parameters.
     cursor: Option<String>,
+}
+
+/// The parameters of the list and the export beyond the filters the facets share.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct BulkReadParams {
     /// Records to carry inside each organization, comma-separated: `capabilities`, `markets`,
     /// `certifications`, `relationships`, `programmes`, and `contacts` for staff (a partner
-    /// asking for contacts gets 403). Not on `format=csv`.
+    /// asking for contacts gets 403). Not with `format=csv`.
     #[param(example = "capabilities,markets,certifications")]
     include: Option<String>,
+    /// Comma-separated properties of each organization to send (`id` always comes); not with
+    /// `format=csv`.
+    #[param(example = "name,city,website")]
+    fields: Option<String>,
+    /// Exact lookup by registry identifier, `SCHEME:VALUE` (scheme `ninea`, `rccm` or `lei`, in
+    /// any case; the value in its scheme's format); repeat for several. Results come in
+    /// creation order (not by relevance).
+    #[param(example = json!(["ninea:004567890 2G3"]))]
+    registry_id: Option<Vec<String>>,
+    /// Exact lookup by website host (`example.sn` finds `https://www.example.sn/fr`, never
+    /// `example.sn.other.com`); repeat for several. Results come in creation order.
+    #[param(example = json!(["example.sn"]))]
+    domain: Option<Vec<String>>,
 }

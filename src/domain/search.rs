@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::checks::fold;
+use super::fieldset::{Fieldset, ORGANIZATION_PROPERTIES};
 use super::include::Include;
+use super::lookup;
+use super::organization::RegistryId;
 use super::reference::Reference;
 use super::visibility::Viewer;
 use super::vocab::{OrganizationKind, Status};
@@ -72,6 +75,18 @@ pub struct Filters {
     pub updated_since: Option<NaiveDateTime>,
     /// Folded words of `q`; the last one matches as a prefix.
     pub terms: Vec<String>,
+    /// Exact lookups by registry identifier (any of them).
+    pub registry_ids: Vec<RegistryId>,
+    /// Exact lookups by website host, lowercase, without `www.` (any of them).
+    pub domains: Vec<String>,
+}
+
+impl Filters {
+    /// Whether the list is narrowed to a few organizations by an exact lookup; such a list is
+    /// always read in SQL, in column order.
+    pub fn is_lookup(&self) -> bool {
+        !self.registry_ids.is_empty() || !self.domains.is_empty()
+    }
 }
 
 /// A validated list request.
@@ -79,6 +94,7 @@ pub struct Filters {
 pub struct ListQuery {
     pub filters: Filters,
     pub include: Include,
+    pub fields: Option<Fieldset>,
     pub sort: SortKey,
     pub descending: bool,
     pub limit: u32,
@@ -167,6 +183,7 @@ impl ListQuery {
         let (mut sort, mut order, mut limit, mut cursor) = (None, None, 20, None);
         let mut format = ExportFormat::Ndjson;
         let mut include = Include::default();
+        let mut fields = None;
         let paged = purpose == Purpose::List;
         let mut counts = std::collections::HashMap::<String, usize>::new();
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -242,6 +259,13 @@ impl ListQuery {
                     }
                 }
                 "include" if purpose != Purpose::Facets => include.add(value, viewer)?,
+                "fields" if purpose != Purpose::Facets => {
+                    Fieldset::add(&mut fields, value, &[ORGANIZATION_PROPERTIES])?
+                }
+                "registry_id" if purpose != Purpose::Facets => {
+                    f.registry_ids.push(lookup::registry_id(value)?)
+                }
+                "domain" if purpose != Purpose::Facets => f.domains.push(lookup::domain(value)?),
                 other => return Err(bad(other, "unknown parameter")),
             }
         }
@@ -250,8 +274,10 @@ impl ListQuery {
         }
         f.services.sort();
         f.services.dedup();
-        let sort = match (sort, f.terms.is_empty()) {
-            (Some(SortKey::Relevance), true) => return Err(bad("sort", "relevance needs q")),
+        let sort = match (sort, f.terms.is_empty() || f.is_lookup()) {
+            (Some(SortKey::Relevance), true) => {
+                return Err(bad("sort", "relevance needs q, and does not apply to a lookup"));
+            }
             (Some(sort), _) => sort,
             (None, false) => SortKey::Relevance,
             (None, true) => SortKey::Created,
@@ -261,6 +287,7 @@ impl ListQuery {
             ListQuery {
                 filters: f,
                 include,
+                fields,
                 sort,
                 descending,
                 limit,

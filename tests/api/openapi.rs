@@ -194,3 +194,26 @@ fn merge_patch_bodies_require_nothing() {
         "#/components/schemas/OrganizationPatch"
     );
 }
+
+#[test]
+fn sparse_fieldsets_accept_exactly_the_documented_properties() {
+    use annuaire::domain::fieldset::{DETAIL_PROPERTIES, ORGANIZATION_PROPERTIES};
+    use std::collections::BTreeSet;
+    let document = annuaire::openapi::document();
+    let names = |schema: &str| -> BTreeSet<String> {
+        document["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let organization: BTreeSet<String> = ORGANIZATION_PROPERTIES.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(names("Organization"), organization);
+    let detail: BTreeSet<String> = organization
+        .iter()
+        .cloned()
+        .chain(DETAIL_PROPERTIES.iter().map(|s| (*s).to_owned()))
+        .collect();
+    assert_eq!(names("OrganizationDetail"), detail);
+}

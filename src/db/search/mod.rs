@@ -16,6 +16,7 @@ use crate::facets::Facets;
 
 mod column;
 mod documents;
+mod lookup;
 mod postgres_tier;
 mod relevance;
 mod text;
@@ -104,6 +105,7 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>,
     if let Some(since) = f.updated_since {
         sql.push(" AND o.updated_at >= ").bind(Value::Time(since));
     }
+    lookup::conditions(sql, f);
     // SQLite tests conditions in the order written, row by row along the driving index: the
     // row's own columns first, then the probes, rarer traits first (a firm serves few markets
     // and holds few certificates, but most offer BPO or speak English), so that most rows are

@@ -9,6 +9,7 @@ use super::organizations::visible;
 use crate::auth::guard::{Anyone, Auth, Staff};
 use crate::db::items::{self as stored, ItemStore};
 use crate::db::{self, DbConnection, Pool, audit};
+use crate::domain::fieldset::{DETAIL_PROPERTIES, Fieldset, ORGANIZATION_PROPERTIES};
 use crate::domain::include::Include;
 use crate::domain::items::{
     CapabilityFields, CertificationFields, ContactFields, Item, MarketFields, ParticipationFields,
@@ -95,6 +96,9 @@ pub struct DetailQuery {
     /// partner asking gets 403).
     #[param(example = "contacts")]
     pub include: Option<String>,
+    /// Comma-separated properties to send (`id` always comes); the others are left out.
+    #[param(example = "name,city,capabilities")]
+    pub fields: Option<String>,
 }
 
 fn derived<F: ItemStore>(items: Vec<Item<F>>) -> Vec<Item<F>> {
@@ -155,12 +159,16 @@ pub async fn get_organization(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
     let include = Include::parse(query.include.as_deref(), viewer)?;
+    let mut fields = None;
+    if let Some(names) = &query.fields {
+        Fieldset::add(&mut fields, names, &[ORGANIZATION_PROPERTIES, DETAIL_PROPERTIES])?;
+    }
     let organization = visible(&pool, id.into_inner(), viewer).await?;
     // The body shows linked organizations and certificates' `expired` flags, which change
     // without the version: the tag covers the body.
     let tag = etag::tag(organization.version, viewer);
     let detail = db::run(&pool, move |conn| detail(conn, organization, viewer, include)).await?;
-    etag::json_with_version(&req, &tag, &detail)
+    etag::json_with_version(&req, &tag, &Fieldset::shape(fields.as_ref(), &detail)?)
 }
 
 /// One change in a history.

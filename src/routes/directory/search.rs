@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::auth::guard::{Anyone, Auth};
 use crate::db::search::{self as query, PageRequest, Position};
 use crate::db::{self, Pool};
+use crate::domain::fieldset::Fieldset;
 use crate::domain::include::Include;
 use crate::domain::organization::Organization;
-use crate::domain::query_params::OrganizationQueryParams;
+use crate::domain::query_params::{BulkReadParams, OrganizationQueryParams};
 use crate::domain::reference::Reference;
 use crate::domain::search::{ExportFormat, ListQuery, Purpose, SortKey};
 use crate::domain::visibility::Viewer;
@@ -50,7 +51,7 @@ fn position(query: &ListQuery, signer: &CursorSigner) -> Result<Option<Position>
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
-    params(OrganizationQueryParams),
+    params(OrganizationQueryParams, BulkReadParams),
     responses(
         (status = 200, description = "A page of organizations", body = Page<Organization>, headers(("ETag" = String))),
         (status = 304, description = "Your copy is current"),
@@ -79,6 +80,8 @@ pub async fn list_organizations(
             limit: limit.into(),
         };
         let (organizations, next) = match sort {
+            // A lookup names a few organizations, which no engine but SQL filters by.
+            _ if filters.is_lookup() => query::list(conn, &filters, page),
             SortKey::Relevance => index.screening(conn, &filters, |conn, screen| {
                 query::ranked(conn, &filters, page, screen)
             }),
@@ -90,8 +93,12 @@ pub async fn list_organizations(
         Ok((with_records(conn, organizations, include, viewer)?, next))
     })
     .await?;
+    let fields = query.fields;
     let page = Page {
-        items: organizations.into_iter().map(|o| o.for_viewer(viewer)).collect(),
+        items: organizations
+            .into_iter()
+            .map(|o| Fieldset::shape(fields.as_ref(), &o.for_viewer(viewer)))
+            .collect::<Result<Vec<_>, _>>()?,
         next_cursor: next.map(|after| {
             signer.encode(&CursorState {
                 sort,
@@ -230,12 +237,18 @@ fn with_records(
     Ok(organizations)
 }
 
-fn render(organizations: Vec<Organization>, format: ExportFormat, viewer: Viewer) -> Result<Bytes, ApiError> {
+fn render(
+    organizations: Vec<Organization>,
+    format: ExportFormat,
+    viewer: Viewer,
+    fields: Option<&Fieldset>,
+) -> Result<Bytes, ApiError> {
     let mut out = String::new();
     for org in organizations {
         match format {
             ExportFormat::Ndjson => {
-                out.push_str(&serde_json::to_string(&org.for_viewer(viewer)).map_err(ApiError::internal)?);
+                let line = Fieldset::shape(fields, &org.for_viewer(viewer))?;
+                out.push_str(&line.to_string());
                 out.push('\n');
             }
             ExportFormat::Csv => out.push_str(&csv_line(&org)),
@@ -255,6 +268,7 @@ fn render(organizations: Vec<Organization>, format: ExportFormat, viewer: Viewer
     params(
         ("format" = Option<String>, Query, description = "ndjson (default) or csv"),
         OrganizationQueryParams,
+        BulkReadParams,
     ),
     responses(
         (status = 200, description = "The organizations", content_type = "application/x-ndjson"),
@@ -270,13 +284,13 @@ pub async fn export_organizations(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
     let (query, format) = ListQuery::parse(req.query_string(), &reference, viewer, Purpose::Export)?;
-    if format == ExportFormat::Csv && !query.include.is_empty() {
+    if format == ExportFormat::Csv && (!query.include.is_empty() || query.fields.is_some()) {
         return Err(ApiError::BadRequest(
-            "parameter `include`: CSV has one line per organization and fixed columns; use format=ndjson"
+            "parameters `include` and `fields`: CSV has one line per organization and fixed columns; use format=ndjson"
                 .into(),
         ));
     }
-    let include = query.include;
+    let (include, fields) = (query.include, std::sync::Arc::new(query.fields));
     let filters = std::sync::Arc::new(query.filters);
     let header = match format {
         ExportFormat::Csv => Some(Bytes::from(CSV_COLUMNS.join(",") + "\n")),
@@ -284,7 +298,7 @@ pub async fn export_organizations(
     };
     let pool = pool.into_inner();
     let pages = stream::unfold(Some(None::<Position>), move |state| {
-        let (pool, filters) = (pool.clone(), filters.clone());
+        let (pool, filters, fields) = (pool.clone(), filters.clone(), fields.clone());
         async move {
             let after = state?;
             let fetched = db::run(&pool, move |conn| {
@@ -301,7 +315,10 @@ pub async fn export_organizations(
             match fetched {
                 Ok((organizations, next)) => {
                     let next_state = next.map(Some);
-                    Some((render(organizations, format, viewer), next_state))
+                    Some((
+                        render(organizations, format, viewer, fields.as_ref().as_ref()),
+                        next_state,
+                    ))
                 }
                 Err(err) => Some((Err(err), None)),
             }

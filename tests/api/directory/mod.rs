@@ -5,6 +5,7 @@ mod etags;
 mod identity;
 mod include;
 mod lifecycle;
+mod lookups;
 mod organizations;
 mod records;
 mod reference;
