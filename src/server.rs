@@ -115,6 +115,7 @@ impl Application {
                 .wrap(from_fn(rate_limit::enforce))
                 .wrap(cors(&cors_origins))
                 .wrap(from_fn(problem::ensure))
+                .wrap(from_fn(crate::http::language::localize))
                 .wrap(from_fn(faults::count))
                 .wrap(security_headers(hsts))
                 .wrap(from_fn(content_security_policy))

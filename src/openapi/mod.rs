@@ -21,7 +21,9 @@ mod shape;
                        around them.\n\nEvery route but the probes, `/openapi.json`, `/docs` and \
                        login/refresh/logout needs `Authorization: Bearer <token>`: an access token \
                        from `/v1/auth/login`, or an API key (`annk_…`) for partner portals. Errors \
-                       are RFC 9457 problem details.",
+                       are RFC 9457 problem details, in French or English as `Accept-Language` \
+                       asks (English by default; `Content-Language` says which); their `type`, \
+                       `status` and field paths are the same in both.",
         license(name = "MIT", identifier = "MIT"),
     ),
     // Query parameters refer to these enums by reference, and flattened fields to Records;

@@ -256,6 +256,18 @@ fn response_headers(document: &mut Value) {
         .flat_map(|p| p.values_mut())
     {
         for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            // Every problem is written in the language `Accept-Language` asks for (fr or en).
+            for (status, response) in operation["responses"].as_object_mut().into_iter().flatten() {
+                if status.as_str() >= "400" {
+                    let headers = response
+                        .as_object_mut()
+                        .expect("a response is an object")
+                        .entry("headers");
+                    headers.or_insert_with(|| json!({}))["Content-Language"] = string(
+                        "`fr` or `en`: the language of `title`, `detail` and the messages, as `Accept-Language` asked",
+                    );
+                }
+            }
             for (status, headers) in &by_status {
                 let Some(response) = operation.pointer_mut(&format!("/responses/{status}")) else {
                     continue;

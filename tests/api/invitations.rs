@@ -214,7 +214,8 @@ backend_test!(
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(
             output.status.success(),
-            "{stdout}{}",
+            "{}: {stdout}{}",
+            output.status,
             String::from_utf8_lossy(&output.stderr)
         );
         let mut lines = stdout

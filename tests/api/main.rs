@@ -15,6 +15,7 @@ mod directory;
 mod health;
 mod invitations;
 mod keys;
+mod languages;
 mod lifecycle;
 mod lockout;
 mod login;
