@@ -15,6 +15,7 @@ pub fn apply(document: &mut Value) {
     summaries(document);
     public_operations(document);
     response_headers(document);
+    sparse_fieldsets(document);
     document["servers"] = json!([{ "url": "/", "description": "The server that serves this document" }]);
 }
 
@@ -214,6 +215,26 @@ fn public_operations(document: &mut Value) {
                 operation["security"] = json!([]);
             }
         }
+    }
+}
+
+/// With `fields=` an organization holds only the named properties (and `id`): the list's items
+/// and a single read are either whole or such a fieldset, which requires nothing but `id`.
+fn sparse_fieldsets(document: &mut Value) {
+    let components = schemas(document);
+    let mut fieldset = components["OrganizationDetail"].clone();
+    fieldset["required"] = json!(["id"]);
+    fieldset["description"] =
+        json!("An organization read with `fields=`: `id` and the named properties only.");
+    components.insert("OrganizationFieldset".into(), fieldset);
+    // The whole form stays as it was (inline or a reference): clients of it keep working.
+    let either = |whole: &mut Value| {
+        *whole = json!({ "anyOf": [whole.take(), { "$ref": format!("{SCHEMAS}OrganizationFieldset") }] });
+    };
+    either(&mut components["Page_Organization"]["properties"]["items"]["items"]);
+    let single = "/paths/~1v1~1organizations~1{id}/get/responses/200/content/application~1json/schema";
+    if let Some(schema) = document.pointer_mut(single) {
+        either(schema);
     }
 }
 
