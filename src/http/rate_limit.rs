@@ -98,15 +98,27 @@ impl RateLimits {
             return;
         }
         if let Ok(mut own) = self.own.write() {
-            match budget {
-                Some(budget) => own.insert(owner, Arc::new(Bucket::new("key", budget))),
-                None => own.remove(&owner),
-            };
+            settle(&mut own, owner, budget);
         }
     }
 
     fn own_bucket(&self, owner: &str) -> Option<Arc<Bucket>> {
         self.own.read().ok()?.get(owner).cloned()
+    }
+}
+
+/// Puts the key's bucket in place, under the write lock. Checked again there: concurrent
+/// first requests of a key all pass the read check, and each would otherwise put in a full
+/// bucket, forgetting what the others had drawn.
+fn settle(own: &mut HashMap<String, Arc<Bucket>>, owner: String, budget: Option<Budget>) {
+    match budget {
+        Some(budget) if own.get(&owner).map(|b| b.budget) != Some(budget) => {
+            own.insert(owner, Arc::new(Bucket::new("key", budget)));
+        }
+        Some(_) => {}
+        None => {
+            own.remove(&owner);
+        }
     }
 }
 
@@ -199,4 +211,33 @@ pub async fn enforce(
         }
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_seen_by_two_requests_at_once_keeps_one_bucket() {
+        let budget = |n| Budget {
+            per_minute: NonZeroU32::new(n).unwrap(),
+            burst: NonZeroU32::new(n).unwrap(),
+        };
+        let mut own = HashMap::new();
+        // Both requests found no bucket in the read check; the second settles after the first.
+        settle(&mut own, "key:k".into(), Some(budget(3)));
+        let first = own["key:k"].clone();
+        settle(&mut own, "key:k".into(), Some(budget(3)));
+        assert!(
+            Arc::ptr_eq(&first, &own["key:k"]),
+            "the first request's draws were forgotten"
+        );
+        settle(&mut own, "key:k".into(), Some(budget(4)));
+        assert!(
+            !Arc::ptr_eq(&first, &own["key:k"]),
+            "a changed budget takes effect"
+        );
+        settle(&mut own, "key:k".into(), None);
+        assert!(own.is_empty());
+    }
 }
