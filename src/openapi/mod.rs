@@ -9,6 +9,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, PROBLEM_JSON, Problem};
 
+mod examples;
 mod shape;
 
 /// Top-level information of the document; paths are collected from the registered routes.
@@ -55,6 +56,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> serde_json::Value {
     Conventions.modify(&mut api);
     let mut json = serde_json::to_value(&api).expect("the OpenAPI document serialises");
     shape::apply(&mut json);
+    examples::apply(&mut json);
     json
 }
 

@@ -57,6 +57,8 @@ fn flattened(schema: &Value, originals: &Map<String, Value>) -> Value {
     };
     let mut properties = Map::new();
     let mut required: Vec<Value> = Vec::new();
+    // The write part's hand-written example seeds the read schema's; `examples` completes it.
+    let mut example = Map::new();
     for part in parts {
         let part = match part.get("$ref").and_then(Value::as_str) {
             Some(reference) => flattened(&originals[reference.trim_start_matches(SCHEMAS)], originals),
@@ -64,6 +66,9 @@ fn flattened(schema: &Value, originals: &Map<String, Value>) -> Value {
         };
         if let Some(own) = part.get("properties").and_then(Value::as_object) {
             properties.extend(own.clone());
+        }
+        if let Some(own) = part.get("example").and_then(Value::as_object) {
+            example.extend(own.clone());
         }
         for field in part
             .get("required")
@@ -79,6 +84,9 @@ fn flattened(schema: &Value, originals: &Map<String, Value>) -> Value {
     let mut merged = json!({ "type": "object", "required": required, "properties": properties });
     if let Some(description) = schema.get("description") {
         merged["description"] = description.clone();
+    }
+    if !example.is_empty() {
+        merged["example"] = Value::Object(example);
     }
     merged
 }
@@ -153,8 +161,18 @@ fn patch_bodies(document: &mut Value) {
     for (patch, fields) in patches {
         let mut schema = components[&fields].clone();
         let object = schema.as_object_mut().expect("a write schema is an object");
-        object.remove("required");
-        object.remove("example");
+        let required = object.remove("required").unwrap_or_default();
+        // The example changes what may change alone: the write example's optional fields.
+        if let Some(Value::Object(example)) = object.get_mut("example") {
+            let optional: Map<String, Value> = example
+                .iter()
+                .filter(|(name, _)| !required.as_array().into_iter().flatten().any(|r| r == *name))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect();
+            if !optional.is_empty() {
+                *example = optional;
+            }
+        }
         object.insert(
             "description".into(),
             json!(format!(

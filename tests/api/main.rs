@@ -12,6 +12,7 @@ mod configuration;
 mod cors;
 mod credentials;
 mod directory;
+mod examples;
 mod health;
 mod invitations;
 mod keys;
