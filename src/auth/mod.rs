@@ -10,12 +10,10 @@ pub mod sessions;
 mod throttle;
 
 use chrono::Duration;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::config::AuthSettings;
 use crate::db::{self, Pool};
-use crate::domain::role::Role;
+pub use crate::domain::caller::{Caller, CallerKind};
 use crate::http::cursor::CursorSigner;
 pub use throttle::Throttle;
 
@@ -86,55 +84,5 @@ pub fn signing_keys(settings: &AuthSettings, pool: &Pool) -> anyhow::Result<Vec<
             db::signing_keys::load_or_generate(&mut conn, db::now())
                 .map_err(|e| anyhow::anyhow!("cannot load the JWT signing keys: {e}"))
         }
-    }
-}
-
-/// What kind of credential the caller presented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CallerKind {
-    /// A person, with an access token from `/v1/auth/login`.
-    User,
-    /// A partner portal, with an API key.
-    ApiKey,
-    /// The service itself, loading reference or sample data.
-    System,
-}
-
-/// The authenticated caller of a request.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Caller {
-    /// The user's or the API key's id.
-    pub id: String,
-    /// User or API key.
-    pub kind: CallerKind,
-    /// What the caller may do.
-    pub role: Role,
-    /// The organization the caller belongs to, if any.
-    pub organization_id: Option<String>,
-    /// The user's email (users only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The key's label (API keys only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-}
-
-impl Caller {
-    /// The service itself, as the author of the records it loads.
-    pub fn system() -> Self {
-        Caller {
-            id: "system".into(),
-            kind: CallerKind::System,
-            role: Role::Admin,
-            organization_id: None,
-            email: None,
-            label: None,
-        }
-    }
-
-    /// What this caller may see.
-    pub fn viewer(&self) -> crate::domain::visibility::Viewer {
-        crate::domain::visibility::Viewer::new(self.role)
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::DbConnection;
 use super::schema::audit_events;
-use crate::auth::{Caller, CallerKind};
+use crate::domain::caller::{Caller, CallerKind};
 use crate::error::ApiError;
 
 /// One change, ready to record.

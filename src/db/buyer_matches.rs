@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::audit::{self, Change};
 use super::schema::buyer_matches;
-use crate::auth::Caller;
 use crate::domain::buyer_request::SavedMatch;
+use crate::domain::caller::Caller;
 use crate::error::ApiError;
 
 /// The audit name of matches.

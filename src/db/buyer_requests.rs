@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::audit::{self, Change};
 use super::schema::{buyer_request_services, buyer_requests};
-use crate::auth::Caller;
 use crate::domain::buyer_request::{BuyerRequest, BuyerRequestFields};
+use crate::domain::caller::Caller;
 use crate::error::ApiError;
 
 /// The audit name of buyer requests.

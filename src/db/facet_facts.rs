@@ -11,8 +11,8 @@ use super::schema::{
     search_documents,
 };
 use super::{Backend, DbConnection};
+use crate::domain::facets::Facts;
 use crate::error::ApiError;
-use crate::facets::Facts;
 
 /// The columns of an organization the index keeps.
 #[derive(Queryable, Selectable)]

@@ -9,7 +9,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::audit::{self, Change};
 use super::schema::{organizations, registry_identifiers};
 use super::{DbConnection, now};
-use crate::auth::Caller;
+use crate::domain::caller::Caller;
 use crate::domain::organization::{Bilingual, Organization, OrganizationFields, RegistryId, Verification};
 use crate::domain::vocab::Status;
 use crate::error::ApiError;

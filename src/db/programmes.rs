@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::audit::{self, Change};
 use super::schema::programmes;
-use crate::auth::Caller;
+use crate::domain::caller::Caller;
 use crate::domain::organization::Bilingual;
 use crate::domain::programme::{Programme, ProgrammeFields};
 use crate::error::ApiError;

@@ -1,7 +1,9 @@
 //! Domain types, validation rules and pure logic; no HTTP, no SQL.
 
 pub mod buyer_request;
+pub mod caller;
 pub mod checks;
+pub mod facets;
 pub mod fieldset;
 pub mod identity;
 pub mod include;

@@ -23,9 +23,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use crate::db::search::{Named, Passing, Screen};
 use crate::db::{self, DbConnection, facet_facts, match_profiles};
 use crate::domain::matching::ranking::Ranking;
@@ -33,29 +30,9 @@ use crate::domain::reference::Reference;
 use crate::domain::search::{self, Filters};
 use crate::error::ApiError;
 
-pub use crate::db::search::Count;
+pub use crate::domain::facets::{Count, Facets, Facts};
 use bitset::Bitset;
-pub use index::Facts;
 use index::Index;
-
-/// Counts per value of each facet.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Facets {
-    /// Organizations per kind.
-    pub kind: Vec<Count>,
-    /// Per head-office country.
-    pub country: Vec<Count>,
-    /// Per top-level service category (a firm counts once under each category it offers).
-    pub service_category: Vec<Count>,
-    /// Per service.
-    pub service: Vec<Count>,
-    /// Per working language.
-    pub language: Vec<Count>,
-    /// Per market served or targeted.
-    pub market: Vec<Count>,
-    /// Per certification scheme held (valid ones unless `expired_certifications=include`).
-    pub certification: Vec<Count>,
-}
 
 /// Changes applied at once beyond which the firms are put in name order again as a whole.
 const REORDER_AFTER: usize = 1_000;

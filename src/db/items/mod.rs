@@ -14,7 +14,7 @@ use super::schema::{
     capabilities, capability_languages, certifications, contacts, market_presences, programme_participants,
     relationships,
 };
-use crate::auth::Caller;
+use crate::domain::caller::Caller;
 use crate::domain::items::{
     CapabilityFields, CertificationFields, ContactFields, Item, ItemFields, MAX_PER_ORGANIZATION,
     MarketFields, ParticipationFields, RelationshipFields, WorkingLanguage,

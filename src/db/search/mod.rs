@@ -8,11 +8,11 @@ use diesel::sql_types::{BigInt, Text};
 use super::organizations;
 use super::sql::{Sql, Value};
 use super::{Backend, DbConnection};
+use crate::domain::facets::{Count, Facets};
 use crate::domain::organization::Organization;
 use crate::domain::search::{self, Filters, SampleFilter, SortKey};
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
-use crate::facets::Facets;
 
 mod column;
 mod documents;
@@ -301,15 +301,13 @@ pub fn text_matches(
     Ok(last.filter(|_| read == limit))
 }
 
-/// The count of organizations per value of one facet.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName, serde::Serialize, utoipa::ToSchema)]
-pub struct Count {
-    /// The value (a code).
+/// A facet count as SQL groups it.
+#[derive(QueryableByName)]
+struct CountRow {
     #[diesel(sql_type = Text)]
-    pub value: String,
-    /// Organizations matching the other filters with this value.
+    value: String,
     #[diesel(sql_type = BigInt)]
-    pub count: i64,
+    count: i64,
 }
 
 /// Counts per value of each facet, in SQL: while the facet index loads.
@@ -368,5 +366,12 @@ fn facet(
         valid_certificates(&mut sql, filters);
     }
     sql.push(&format!(" GROUP BY {value} ORDER BY count DESC, value ASC"));
-    sql.load(conn)
+    let rows: Vec<CountRow> = sql.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Count {
+            value: row.value,
+            count: row.count,
+        })
+        .collect())
 }

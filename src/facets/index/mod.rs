@@ -15,7 +15,7 @@ mod tests;
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 
 use super::bitset::Bitset;
 use super::documents::Documents;
@@ -23,39 +23,10 @@ use super::names::Names;
 use super::ordinals::Ordinals;
 use super::postings::{Holders, Period, Postings};
 use super::profiles::Profiles;
+use crate::domain::facets::Facts;
 use crate::domain::reference::Reference;
 use crate::error::ApiError;
 use numbers::{ABSENT, Numbers};
-
-/// What the index keeps of one organization, as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Facts {
-    pub id: String,
-    pub status: String,
-    pub kind: String,
-    pub country: String,
-    pub region: Option<String>,
-    pub employees: Option<i32>,
-    pub founded_year: Option<i32>,
-    pub verified: bool,
-    pub sample: bool,
-    pub updated_at: NaiveDateTime,
-    /// The service code of each capability.
-    pub services: Vec<String>,
-    /// The working languages of its capabilities.
-    pub languages: Vec<String>,
-    /// Countries served or targeted.
-    pub markets: Vec<String>,
-    /// Per certificate, its scheme and validity: first and last day (`None`: open).
-    pub certificates: Vec<(String, Option<NaiveDate>, Option<NaiveDate>)>,
-    /// The largest capability, in seats and in full-time equivalents.
-    pub max_seats: Option<i32>,
-    pub max_fte: Option<i32>,
-    /// The rowid of its search document, on SQLite.
-    pub document: Option<i64>,
-    /// The words of its names in its search document, on PostgreSQL.
-    pub name_words: Option<Vec<String>>,
-}
 
 /// An id as the API writes it.
 fn hyphenated(id: u128) -> String {

@@ -5,6 +5,7 @@ use crate::domain::reference::TaxonomyTerm;
 use crate::domain::search::Filters;
 use crate::domain::vocab::{OrganizationKind, Status};
 use crate::facets::Count;
+use chrono::NaiveDateTime;
 
 fn term(code: &str, parent: Option<&str>) -> TaxonomyTerm {
     TaxonomyTerm {
