@@ -103,7 +103,7 @@ for BACKEND in "${BACKENDS[@]}"; do
     # Ready once the facet index is loaded: about 30 s at a million firms.
     STARTED=$(date +%s)
     for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
-    READY="ready in $(($(date +%s) - STARTED)) s"
+    READY="ready in $(($(date +%s) - STARTED)) s at $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$SERVER/status")"
     TOKEN=$(curl -s "http://127.0.0.1:$PORT/v1/auth/login" -H 'Content-Type: application/json' \
       -d "{\"email\": \"admin@localhost\", \"password\": \"$PASSWORD\"}" | json 'd["access_token"]')
     first=$(curl -s "http://127.0.0.1:$PORT/v1/organizations?sort=created&order=desc&limit=100" -H "Authorization: Bearer $TOKEN")

@@ -11,4 +11,5 @@ pub mod openapi;
 pub mod routes;
 pub mod seed;
 pub mod server;
+pub mod signing;
 pub mod telemetry;

@@ -17,20 +17,21 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::budgets::{Budget, RateLimits};
 use crate::auth::{self, AuthState, accounts};
 use crate::config::{DatabaseUrl, DemoData, Settings};
 use crate::db::{self, Pool};
 use crate::error::ApiError;
 use crate::facets::FacetIndex;
 use crate::http::client::TrustedProxies;
-use crate::http::cursor::CursorSigner;
 use crate::http::fallback::{self, RouteTable};
 use crate::http::faults::{self, Faults};
 use crate::http::gate::Gate;
-use crate::http::rate_limit::{self, Budget, RateLimits};
+use crate::http::rate_limit;
 use crate::http::{json, problem, request_id};
 use crate::openapi::ApiDoc;
 use crate::seed;
+use crate::signing::CursorSigner;
 
 /// Facet counts running at once per instance, and how long another may wait for its turn.
 const EXPENSIVE_CONCURRENCY: usize = 2;

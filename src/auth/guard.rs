@@ -12,10 +12,10 @@ use futures_util::future::LocalBoxFuture;
 
 use super::secret::{API_KEY_PREFIX, digest};
 use super::{AuthState, Caller, CallerKind};
+use crate::auth::budgets::{Budget, RateLimits};
 use crate::db::{self, Pool, api_keys, users};
 use crate::domain::role::Role;
 use crate::error::ApiError;
-use crate::http::rate_limit::{Budget, RateLimits};
 
 /// The roles a route admits.
 pub trait Policy {

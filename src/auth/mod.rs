@@ -1,6 +1,7 @@
 //! Identity and access: who is calling, and whether their role may do what they ask.
 
 pub mod accounts;
+pub mod budgets;
 pub mod guard;
 pub mod jwt;
 pub mod one_time;
@@ -14,7 +15,7 @@ use chrono::Duration;
 use crate::config::AuthSettings;
 use crate::db::{self, Pool};
 pub use crate::domain::caller::{Caller, CallerKind};
-use crate::http::cursor::CursorSigner;
+use crate::signing::CursorSigner;
 pub use throttle::Throttle;
 
 /// Everything authentication needs at request time, built once at start-up.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{DbConnection, throttle};
 use crate::error::ApiError;
-use crate::http::cursor::CursorSigner;
+use crate::signing::CursorSigner;
 
 /// The limits on failed logins.
 #[derive(Debug, Clone)]

@@ -1,7 +1,6 @@
 //! HTTP plumbing shared by every route: middleware, extractors and the fallback service.
 
 pub mod client;
-pub mod cursor;
 pub mod etag;
 pub mod fallback;
 pub mod faults;

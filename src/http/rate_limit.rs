@@ -1,126 +1,21 @@
-//! Request budgets (OWASP API4): a token bucket per credential (each API key, each user) and,
-//! for requests without a valid credential, per client address. Expensive routes cost more
-//! than a read by id. Answers carry the `RateLimit-Policy` and `RateLimit` fields of the IETF
-//! draft; past the budget, 429 with `Retry-After`. The buckets live in this instance's memory:
-//! behind N instances a caller gets N budgets.
+//! The request budgets' middleware (OWASP API4): charges each request to its credential's
+//! bucket or, without a valid credential, to its client address's (`auth::budgets`).
+//! Expensive routes cost more than a read by id. Answers carry the `RateLimit-Policy` and
+//! `RateLimit` fields of the IETF draft; past the budget, 429 with `Retry-After`.
 
-use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::{Arc, RwLock};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, ResponseError, web};
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::StateInformationMiddleware;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
 
 use super::client::client_address;
 use crate::auth::AuthState;
+use crate::auth::budgets::RateLimits;
 use crate::auth::secret::{API_KEY_PREFIX, digest};
 use crate::error::ApiError;
-
-type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
-
-/// Keys held before idle ones are dropped (a full bucket is the same as no bucket).
-const RETAIN_AFTER: usize = 10_000;
-
-/// A budget: requests per minute, and how many may come at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    pub per_minute: NonZeroU32,
-    pub burst: NonZeroU32,
-}
-
-struct Bucket {
-    name: &'static str,
-    budget: Budget,
-    limiter: Limiter,
-}
-
-impl Bucket {
-    fn new(name: &'static str, budget: Budget) -> Self {
-        let quota = Quota::per_minute(budget.per_minute).allow_burst(budget.burst);
-        Bucket {
-            name,
-            budget,
-            limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
-        }
-    }
-
-    /// Seconds for an empty bucket to fill: the window the policy field states.
-    fn window(&self) -> u64 {
-        (u64::from(self.budget.burst.get()) * 60).div_ceil(u64::from(self.budget.per_minute.get()))
-    }
-
-    fn policy(&self) -> String {
-        format!("\"{}\";q={};w={}", self.name, self.budget.burst, self.window())
-    }
-
-    fn state(&self, remaining: u32) -> String {
-        let missing = u64::from(self.budget.burst.get().saturating_sub(remaining));
-        let refill = (missing * 60).div_ceil(u64::from(self.budget.per_minute.get()));
-        format!("\"{}\";r={remaining};t={refill}", self.name)
-    }
-}
-
-/// The budgets of this instance.
-pub struct RateLimits {
-    credentials: Bucket,
-    addresses: Bucket,
-    /// Keys with budgets of their own, by owner (`key:<digest>`), as their guard last read
-    /// them from the key's row: a key's first request after a start draws on the default.
-    own: RwLock<HashMap<String, Arc<Bucket>>>,
-}
-
-impl RateLimits {
-    /// Budgets per credential and per client address.
-    pub fn new(credential: Budget, address: Budget) -> Self {
-        RateLimits {
-            credentials: Bucket::new("credential", credential),
-            addresses: Bucket::new("address", address),
-            own: RwLock::default(),
-        }
-    }
-
-    /// Notes the budget the key with digest `key_hash` holds (`None`: the default).
-    pub fn remember_key(&self, key_hash: &str, budget: Option<Budget>) {
-        let owner = format!("key:{key_hash}");
-        let known = self
-            .own
-            .read()
-            .ok()
-            .and_then(|own| own.get(&owner).map(|b| b.budget));
-        if known == budget {
-            return;
-        }
-        if let Ok(mut own) = self.own.write() {
-            settle(&mut own, owner, budget);
-        }
-    }
-
-    fn own_bucket(&self, owner: &str) -> Option<Arc<Bucket>> {
-        self.own.read().ok()?.get(owner).cloned()
-    }
-}
-
-/// Puts the key's bucket in place, under the write lock. Checked again there: concurrent
-/// first requests of a key all pass the read check, and each would otherwise put in a full
-/// bucket, forgetting what the others had drawn.
-fn settle(own: &mut HashMap<String, Arc<Bucket>>, owner: String, budget: Option<Budget>) {
-    match budget {
-        Some(budget) if own.get(&owner).map(|b| b.budget) != Some(budget) => {
-            own.insert(owner, Arc::new(Bucket::new("key", budget)));
-        }
-        Some(_) => {}
-        None => {
-            own.remove(&owner);
-        }
-    }
-}
 
 /// What a request costs: a read by id 1; a text facet count or a ranking 5; an export 10.
 fn cost(req: &ServiceRequest) -> u32 {
@@ -176,28 +71,13 @@ pub async fn enforce(
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
     let (credential, key) = owner(&req);
-    let own = limits.own_bucket(&key);
-    let bucket = match (&own, credential) {
-        (Some(own), _) => own,
-        (None, true) => &limits.credentials,
-        (None, false) => &limits.addresses,
-    };
-    if bucket.limiter.len() > RETAIN_AFTER {
-        bucket.limiter.retain_recent();
-    }
     let cost = NonZeroU32::new(cost(&req)).unwrap_or(NonZeroU32::MIN);
-    let outcome = bucket.limiter.check_key_n(&key, cost);
-    let (remaining, refused) = match outcome {
-        Ok(Ok(snapshot)) => (snapshot.remaining_burst_capacity(), None),
-        Ok(Err(not_until)) => (0, Some(not_until.wait_time_from(DefaultClock::default().now()))),
-        // Costs more than the whole burst: never allowed.
-        Err(_) => (0, Some(std::time::Duration::from_secs(bucket.window()))),
-    };
+    let charge = limits.charge(key, credential, cost);
     let fields = [
-        (HeaderName::from_static("ratelimit-policy"), bucket.policy()),
-        (HeaderName::from_static("ratelimit"), bucket.state(remaining)),
+        (HeaderName::from_static("ratelimit-policy"), charge.policy),
+        (HeaderName::from_static("ratelimit"), charge.state),
     ];
-    let mut response = match refused {
+    let mut response = match charge.refused {
         None => next.call(req).await?.map_into_left_body(),
         Some(wait) => {
             let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
@@ -211,33 +91,4 @@ pub async fn enforce(
         }
     }
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_seen_by_two_requests_at_once_keeps_one_bucket() {
-        let budget = |n| Budget {
-            per_minute: NonZeroU32::new(n).unwrap(),
-            burst: NonZeroU32::new(n).unwrap(),
-        };
-        let mut own = HashMap::new();
-        // Both requests found no bucket in the read check; the second settles after the first.
-        settle(&mut own, "key:k".into(), Some(budget(3)));
-        let first = own["key:k"].clone();
-        settle(&mut own, "key:k".into(), Some(budget(3)));
-        assert!(
-            Arc::ptr_eq(&first, &own["key:k"]),
-            "the first request's draws were forgotten"
-        );
-        settle(&mut own, "key:k".into(), Some(budget(4)));
-        assert!(
-            !Arc::ptr_eq(&first, &own["key:k"]),
-            "a changed budget takes effect"
-        );
-        settle(&mut own, "key:k".into(), None);
-        assert!(own.is_empty());
-    }
 }

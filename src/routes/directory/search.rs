@@ -17,10 +17,10 @@ use crate::domain::search::{ExportFormat, ListQuery, Purpose, SortKey};
 use crate::domain::visibility::Viewer;
 use crate::error::ApiError;
 use crate::facets::{FacetIndex, Facets};
-use crate::http::cursor::CursorSigner;
 use crate::http::etag;
 use crate::http::gate::Gate;
 use crate::http::pagination::Page;
+use crate::signing::CursorSigner;
 
 /// What a cursor of this list holds: the order it was issued for and where the page ends.
 #[derive(Serialize, Deserialize)]

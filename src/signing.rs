@@ -1,5 +1,6 @@
-//! Opaque, signed cursors: a page position serialised and authenticated with an HMAC, so that
-//! a cursor the API did not issue (edited, truncated, forged) is a 400, never a wrong page.
+//! Opaque, signed state handed to clients: pagination cursors (a page position serialised and
+//! authenticated with an HMAC, so that a cursor the API did not issue, edited, truncated or
+//! forged, is a 400, never a wrong page) and device tokens, each under a key of its purpose.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
