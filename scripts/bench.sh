@@ -10,7 +10,7 @@
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
 # postgres://root@127.0.0.1:5432/postgres); its options (?host=/var/run/postgresql for the
 # local socket, ?sslmode=…) carry over to the databases it creates. BENCH_BACKENDS="sqlite postgres" picks backends;
-# BENCH_ONLY=directory, BENCH_ONLY=matching, BENCH_ONLY=writes or BENCH_ONLY=mirror runs one
+# BENCH_ONLY=directory, BENCH_ONLY=matching, BENCH_ONLY=writes or BENCH_ONLY=mirror (or several, spaced) runs one
 # group of scenarios. The mirror group makes a full sync of the change feed from position 0
 # with every include a partner may ask for (scripts/mirror.py, one connection, pages of 1000),
 # reporting firms and bytes per second, then polls the feed at its tip with wrk.
@@ -66,7 +66,7 @@ database_url() { # backend size; sets FRESH when the database has to be seeded
   fi
 }
 
-runs() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
+runs() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 scenario() { # name path [connections] [lua script]
   local out connections=${3:-$CONNECTIONS}

@@ -72,14 +72,26 @@ impl Fieldset {
         }
     }
 
-    /// `value` as JSON, reduced to the set when there is one.
-    pub fn shape(fields: Option<&Fieldset>, value: &impl serde::Serialize) -> Result<Value, ApiError> {
-        let mut json = serde_json::to_value(value).map_err(ApiError::internal)?;
-        if let Some(fields) = fields {
-            fields.apply(&mut json);
-        }
-        Ok(json)
+    /// `value` reduced to the set when there is one; whole otherwise, serialised as it is
+    /// (a detour through `Value` would cost a tree per item and sort its keys).
+    pub fn shape<T: serde::Serialize>(fields: Option<&Fieldset>, value: T) -> Result<Shaped<T>, ApiError> {
+        let Some(fields) = fields else {
+            return Ok(Shaped::Whole(value));
+        };
+        let mut json = serde_json::to_value(&value).map_err(ApiError::internal)?;
+        fields.apply(&mut json);
+        Ok(Shaped::Reduced(json))
     }
+}
+
+/// A representation as `fields=` left it.
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum Shaped<T> {
+    /// No `fields=`: the whole representation.
+    Whole(T),
+    /// `id` and the named properties.
+    Reduced(Value),
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ pub async fn list_organizations(
     let page = Page {
         items: organizations
             .into_iter()
-            .map(|o| Fieldset::shape(fields.as_ref(), &o.for_viewer(viewer)))
+            .map(|o| Fieldset::shape(fields.as_ref(), o.for_viewer(viewer)))
             .collect::<Result<Vec<_>, _>>()?,
         next_cursor: next.map(|after| {
             signer.encode(&CursorState {
@@ -247,8 +247,8 @@ fn render(
     for org in organizations {
         match format {
             ExportFormat::Ndjson => {
-                let line = Fieldset::shape(fields, &org.for_viewer(viewer))?;
-                out.push_str(&line.to_string());
+                let line = Fieldset::shape(fields, org.for_viewer(viewer))?;
+                out.push_str(&serde_json::to_string(&line).map_err(ApiError::internal)?);
                 out.push('\n');
             }
             ExportFormat::Csv => out.push_str(&csv_line(&org)),
