@@ -5,6 +5,30 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// A faceted filter: one a facet can leave out when counting its own values. SQL and the
+/// facet index both count by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Kind,
+    Country,
+    Service,
+    Language,
+    Market,
+    Certification,
+}
+
+impl Facet {
+    /// Every facet, in the order of their discriminants.
+    pub const ALL: [Facet; 6] = [
+        Facet::Kind,
+        Facet::Country,
+        Facet::Service,
+        Facet::Language,
+        Facet::Market,
+        Facet::Certification,
+    ];
+}
+
 /// Counts per value of each facet.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Facets {

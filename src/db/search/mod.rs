@@ -8,7 +8,7 @@ use diesel::sql_types::{BigInt, Text};
 use super::organizations;
 use super::sql::{Sql, Value};
 use super::{Backend, DbConnection};
-use crate::domain::facets::{Count, Facets};
+use crate::domain::facets::{Count, Facet, Facets};
 use crate::domain::organization::Organization;
 use crate::domain::search::{self, Filters, SampleFilter, SortKey};
 use crate::domain::vocab::Status;
@@ -24,17 +24,6 @@ mod text;
 pub use column::{screens_in_memory, sorted};
 pub use documents::{insert_documents, refresh};
 use text::{Direction, TextMatch};
-
-/// A filter a facet can leave out when counting its own values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Facet {
-    Kind,
-    Country,
-    Service,
-    Language,
-    Market,
-    Certification,
-}
 
 /// `FROM` with the full-text joins when searching; on SQLite the FTS5 table comes first, so that
 /// its rowid order can drive a page.

@@ -2,17 +2,12 @@
 
 use super::Index;
 use super::numbers::{at_least, at_most};
+use crate::domain::facets::Facet;
 use crate::domain::search::{Filters, SampleFilter};
 use crate::facets::Facets;
 use crate::facets::bitset::Bitset;
 use crate::facets::postings::ranked;
 
-const FACET_KIND: usize = 0;
-const FACET_COUNTRY: usize = 1;
-const FACET_SERVICE: usize = 2;
-const FACET_LANGUAGE: usize = 3;
-const FACET_MARKET: usize = 4;
-const FACET_CERTIFICATION: usize = 5;
 impl Index {
     /// The organizations passing every filter that no facet counts by.
     fn base(&self, f: &Filters) -> Bitset {
@@ -68,16 +63,20 @@ impl Index {
         })
     }
 
-    /// Per faceted filter (in the order of the `FACET_*` constants), the organizations holding
-    /// a chosen value; `None` where nothing is chosen.
-    fn chosen(&self, f: &Filters) -> [Option<Bitset>; 6] {
-        [
-            self.kind.any_of(f.kinds.iter().map(|k| k.as_str())),
-            self.country.any_of(f.countries.iter().map(String::as_str)),
-            self.offering(&f.services),
-            self.language.any_of(f.languages.iter().map(String::as_str)),
-            self.market.any_of(f.markets.iter().map(String::as_str)),
-            (!f.certifications.is_empty()).then(|| {
+    /// Per faceted filter, in the order of [`Facet::ALL`], the organizations holding a chosen
+    /// value; `None` where nothing is chosen.
+    fn chosen(&self, f: &Filters) -> [(Facet, Option<Bitset>); 6] {
+        Facet::ALL.map(|facet| (facet, self.chosen_for(facet, f)))
+    }
+
+    fn chosen_for(&self, facet: Facet, f: &Filters) -> Option<Bitset> {
+        match facet {
+            Facet::Kind => self.kind.any_of(f.kinds.iter().map(|k| k.as_str())),
+            Facet::Country => self.country.any_of(f.countries.iter().map(String::as_str)),
+            Facet::Service => self.offering(&f.services),
+            Facet::Language => self.language.any_of(f.languages.iter().map(String::as_str)),
+            Facet::Market => self.market.any_of(f.markets.iter().map(String::as_str)),
+            Facet::Certification => (!f.certifications.is_empty()).then(|| {
                 let mut holders = Bitset::default();
                 for scheme in &f.certifications {
                     if let Some(certified) = self.certified(scheme, f) {
@@ -86,7 +85,7 @@ impl Index {
                 }
                 holders
             }),
-        ]
+        }
     }
 
     /// The organizations offering any of `codes`, or `None` when the filter is not set. A
@@ -120,8 +119,10 @@ impl Index {
     /// The organizations passing every filter of `f` but its text.
     pub fn passing(&self, f: &Filters) -> Bitset {
         let mut passing = self.base(f);
-        for holders in self.chosen(f).iter().flatten() {
-            passing.intersect_with(holders);
+        for (_, holders) in self.chosen(f) {
+            if let Some(holders) = holders {
+                passing.intersect_with(&holders);
+            }
         }
         passing
     }
@@ -135,25 +136,25 @@ impl Index {
         if let Some(matching) = matching_text {
             base.intersect_with(matching);
         }
-        let without = |own: usize| {
+        let without = |own: Facet| {
             let mut within = base.clone();
-            for (dimension, holders) in chosen.iter().enumerate() {
-                if let Some(holders) = holders.as_ref().filter(|_| dimension != own) {
+            for (facet, holders) in &chosen {
+                if let Some(holders) = holders.as_ref().filter(|_| *facet != own) {
                     within.intersect_with(holders);
                 }
             }
             within
         };
-        let service_mask = without(FACET_SERVICE);
-        let certification_mask = without(FACET_CERTIFICATION);
+        let service_mask = without(Facet::Service);
+        let certification_mask = without(Facet::Certification);
         let is_service = |code: &str| self.taxonomy.get(code).is_some_and(|&(_, leaf)| leaf);
         Facets {
-            kind: self.kind.counts(&without(FACET_KIND), |_| true),
-            country: self.country.counts(&without(FACET_COUNTRY), |_| true),
+            kind: self.kind.counts(&without(Facet::Kind), |_| true),
+            country: self.country.counts(&without(Facet::Country), |_| true),
             service_category: self.category.counts(&service_mask, |_| true),
             service: self.service.counts(&service_mask, is_service),
-            language: self.language.counts(&without(FACET_LANGUAGE), |_| true),
-            market: self.market.counts(&without(FACET_MARKET), |_| true),
+            language: self.language.counts(&without(Facet::Language), |_| true),
+            market: self.market.counts(&without(Facet::Market), |_| true),
             certification: ranked(self.certification.keys().map(|scheme| {
                 (
                     scheme.clone(),
