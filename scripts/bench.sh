@@ -10,7 +10,7 @@
 # PostgreSQL, BENCH_POSTGRES_URL: a server URL whose role may create databases (default
 # postgres://root@127.0.0.1:5432/postgres); its options (?host=/var/run/postgresql for the
 # local socket, ?sslmode=…) carry over to the databases it creates. BENCH_BACKENDS="sqlite postgres" picks backends;
-# BENCH_ONLY=directory, BENCH_ONLY=matching, BENCH_ONLY=writes or BENCH_ONLY=mirror (or several, spaced) runs one
+# BENCH_ONLY=directory, matching, writes, mirror or import (or several, spaced) runs one
 # group of scenarios. The mirror group makes a full sync of the change feed from position 0
 # with every include a partner may ask for (scripts/mirror.py, one connection, pages of 1000),
 # reporting firms and bytes per second, then polls the feed at its tip with wrk.
@@ -18,6 +18,8 @@
 # at 1, 4, 16 and 64 concurrent writers (BENCH_WRITERS); each reports its non-2xx count. Matching scenarios
 # (a broad, a narrow and a scored buyer need, top 50) run at 10 connections, as the agency's
 # desk would.
+# The import group (scripts/bench-import.sh) sends generated workbooks of the sizes up to
+# 100,000 firms to POST /v1/imports, dry run and commit, into a fresh database.
 # BENCH_POOL_SIZE sets the server's database connections (default three per core).
 # BENCH_REUSE=DIR keeps the SQLite files in DIR and the PostgreSQL databases, and seeds a size
 # only when its database is not there yet: a million firms take a quarter of an hour to seed.
@@ -79,6 +81,10 @@ scenario() { # name path [connections] [lua script]
   errors=$(awk '/Non-2xx/ {print $5}' <<< "$out")
   printf '| %-8s | %9s | %-22s | %9s | %8s | %8s | %6s |\n' "$BACKEND" "$SIZE" "$1" "$rps" "$p50" "$p99" "${errors:-0}"
 }
+
+MAIN=0
+for group in directory matching writes mirror; do runs "$group" && MAIN=1; done
+if [ "$MAIN" = 0 ]; then BACKENDS=(); fi
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr); $($BIN --version)"
 echo "wrk: $CONNECTIONS connections, 2 threads, ${SECONDS_PER_SCENARIO} s per scenario; $POOL_SIZE database connections"
@@ -162,3 +168,9 @@ for BACKEND in "${BACKENDS[@]}"; do
     echo "|          | $SIZE | ${SEEDED}; ${READY}; server peak memory $PEAK |"
   done
 done
+if runs import; then
+  IMPORT_SIZES=()
+  for SIZE in "${SIZES[@]}"; do [ "$SIZE" -le 100000 ] && IMPORT_SIZES+=("$SIZE"); done
+  echo
+  BENCH_BACKENDS="${BENCH_BACKENDS:-sqlite postgres}" scripts/bench-import.sh "${IMPORT_SIZES[@]}"
+fi

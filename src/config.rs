@@ -39,6 +39,29 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import a CSV file or an XLSX workbook, as `POST /v1/imports` does, with a progress bar;
+    /// prints the report. Exits 1 when the file is refused.
+    Import {
+        /// The file.
+        #[arg(required_unless_present = "columns")]
+        file: Option<std::path::PathBuf>,
+        /// What a CSV file holds: organizations, capabilities, markets, certifications,
+        /// contacts or relationships.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Check and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Publish the organizations the file creates (else they start as drafts).
+        #[arg(long)]
+        publish: bool,
+        /// Print the columns of every kind of row as Markdown, as the README lists them.
+        #[arg(long, conflicts_with = "file")]
+        columns: bool,
+        /// Write a workbook of N sample firms to FILE instead (for benchmarks).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        generate: Option<u64>,
+    },
     /// Load sample data (plainly marked as such).
     Seed {
         /// About sixty varied sample firms, published, for demonstrations.

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod facets;
 pub mod http;
+pub mod import;
 pub mod openapi;
 pub mod routes;
 pub mod seed;

@@ -1,4 +1,4 @@
-//! The `annuaire` binary: `serve` (default), `migrate`, `openapi`.
+//! The `annuaire` binary: `serve` (default), `migrate`, `openapi`, `import`, `seed`, `user`.
 
 use std::process::ExitCode;
 
@@ -44,6 +44,14 @@ fn main() -> ExitCode {
             telemetry::init(&settings.log, settings.log_format);
             seed(&settings, demo, synthetic)
         }
+        Command::Import {
+            file,
+            kind,
+            dry_run,
+            publish,
+            columns,
+            generate,
+        } => import(&settings, file, kind, dry_run, publish, columns, generate),
         Command::Serve => {
             telemetry::init(&settings.log, settings.log_format);
             serve(&settings)
@@ -68,6 +76,39 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn import(
+    settings: &Settings,
+    file: Option<std::path::PathBuf>,
+    kind: Option<String>,
+    dry_run: bool,
+    publish: bool,
+    columns: bool,
+    generate: Option<u64>,
+) -> anyhow::Result<()> {
+    use annuaire::import;
+    let file = match (columns, file) {
+        (true, _) | (false, None) => {
+            print!("{}", import::template::markdown());
+            return Ok(());
+        }
+        (false, Some(file)) => file,
+    };
+    if let Some(firms) = generate {
+        return import::sample::write(firms, &file).map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    telemetry::init(&settings.log, settings.log_format);
+    let mode = if dry_run {
+        import::Mode::DryRun
+    } else {
+        import::Mode::Commit
+    };
+    if import::command::run(settings, &file, kind.as_deref(), mode, publish)? {
+        Ok(())
+    } else {
+        std::process::exit(1)
     }
 }
 

@@ -70,6 +70,15 @@ impl Application {
             web::Data::new(db::reference::load(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?);
         let facets = web::Data::new(FacetIndex::new(&reference));
         load_facet_index(&facets, &pool);
+        let interrupted =
+            db::imports::mark_interrupted(&mut *pool.get()?).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if interrupted > 0 {
+            tracing::warn!(
+                interrupted,
+                "imports interrupted by the last shutdown were marked failed"
+            );
+        }
+        let imports = web::Data::new(crate::import::jobs::Jobs::default());
         let state = web::Data::new(pool);
         let faults = web::Data::new(Faults::default());
         let counted = faults.clone();
@@ -92,6 +101,7 @@ impl Application {
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
                 .app_data(state.clone())
+                .app_data(imports.clone())
                 .app_data(auth.clone())
                 .app_data(reference.clone())
                 .app_data(cursors.clone())

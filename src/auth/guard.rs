@@ -146,6 +146,7 @@ async fn authenticate(
             organization_id: key.organization_id,
             email: None,
             label: Some(key.label),
+            import_id: None,
         });
     }
     let claims = match verified {
@@ -166,5 +167,6 @@ async fn authenticate(
         organization_id: user.organization_id,
         email: Some(user.email),
         label: None,
+        import_id: None,
     })
 }

@@ -44,6 +44,7 @@ pub struct EventRow {
     pub before_state: Option<String>,
     pub after_state: Option<String>,
     pub buyer_request_id: Option<String>,
+    pub import_id: Option<String>,
 }
 
 /// The transaction-scoped advisory lock under which PostgreSQL positions are drawn.
@@ -74,6 +75,14 @@ fn in_commit_order(conn: &mut DbConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
+fn actor_kind(actor: &Caller) -> &'static str {
+    match actor.kind {
+        CallerKind::User => "user",
+        CallerKind::ApiKey => "api_key",
+        CallerKind::System => "system",
+    }
+}
+
 /// Records `change` with the states before and after (absent for creations and deletions).
 pub fn record<T: Serialize>(
     conn: &mut DbConnection,
@@ -92,11 +101,7 @@ pub fn record<T: Serialize>(
         .values((
             audit_events::occurred_at.eq(super::now()),
             audit_events::actor_id.eq(&change.actor.id),
-            audit_events::actor_kind.eq(match change.actor.kind {
-                CallerKind::User => "user",
-                CallerKind::ApiKey => "api_key",
-                CallerKind::System => "system",
-            }),
+            audit_events::actor_kind.eq(actor_kind(change.actor)),
             audit_events::entity_kind.eq(change.entity_kind),
             audit_events::entity_id.eq(change.entity_id),
             audit_events::organization_id.eq(change.organization_id),
@@ -105,6 +110,7 @@ pub fn record<T: Serialize>(
             audit_events::action.eq(change.action),
             audit_events::before_state.eq(state(before)?),
             audit_events::after_state.eq(state(after)?),
+            audit_events::import_id.eq(change.actor.import_id.as_deref()),
         ))
         .execute(conn)?;
     Ok(())
@@ -194,6 +200,48 @@ pub fn ever_published(conn: &mut DbConnection, organization_ids: &[&str]) -> Res
         .select(audit_events::organization_id.assume_not_null())
         .distinct()
         .load(conn)?)
+}
+
+/// An event of a bulk write, with its states already serialised.
+pub struct NewEvent<'a> {
+    /// What kind of record.
+    pub entity_kind: &'static str,
+    /// The record's id.
+    pub entity_id: &'a str,
+    /// The organization it belongs to.
+    pub organization_id: &'a str,
+    /// created, published, …
+    pub action: &'static str,
+    /// The state before, as JSON.
+    pub before: Option<String>,
+    /// The state after, as JSON.
+    pub after: Option<String>,
+}
+
+/// Records many changes of one caller at once, in the order given, in multi-row statements.
+pub fn record_many(conn: &mut DbConnection, actor: &Caller, events: &[NewEvent<'_>]) -> Result<(), ApiError> {
+    let now = super::now();
+    let kind = actor_kind(actor);
+    let rows: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                audit_events::occurred_at.eq(now),
+                audit_events::actor_id.eq(&actor.id),
+                audit_events::actor_kind.eq(kind),
+                audit_events::entity_kind.eq(e.entity_kind),
+                audit_events::entity_id.eq(e.entity_id),
+                audit_events::organization_id.eq(Some(e.organization_id)),
+                audit_events::action.eq(e.action),
+                audit_events::before_state.eq(e.before.as_deref()),
+                audit_events::after_state.eq(e.after.as_deref()),
+                audit_events::import_id.eq(actor.import_id.as_deref()),
+            )
+        })
+        .collect();
+    in_commit_order(conn)?;
+    super::batch_insert!(conn, audit_events::table, rows)?;
+    Ok(())
 }
 
 /// Records the creation of many organizations at once (synthetic data), without their states.

@@ -158,6 +158,7 @@ fn fields_of<F: ItemStore>(conn: &mut DbConnection, organization_id: &str) -> Re
         .collect())
 }
 
-fn matched(org: &Organization) -> bool {
+/// Whether an organization has a match profile: a published firm.
+pub fn matched(org: &Organization) -> bool {
     org.fields.kind == OrganizationKind::Firm && org.status == Status::Published
 }

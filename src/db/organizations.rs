@@ -47,7 +47,7 @@ pub(super) struct Row {
 }
 
 impl Row {
-    fn from_domain(org: &Organization) -> Self {
+    pub(super) fn from_domain(org: &Organization) -> Self {
         let f = &org.fields;
         let description = f.description.clone().unwrap_or_default();
         Row {

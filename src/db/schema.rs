@@ -308,6 +308,7 @@ diesel::table! {
         before_state -> Nullable<Text>,
         after_state -> Nullable<Text>,
         buyer_request_id -> Nullable<Text>,
+        import_id -> Nullable<Text>,
     }
 }
 

@@ -35,6 +35,9 @@ pub struct Caller {
     /// The key's label (API keys only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The spreadsheet import this caller writes through, named by every event it records.
+    #[serde(skip)]
+    pub import_id: Option<String>,
 }
 
 impl Caller {
@@ -47,6 +50,7 @@ impl Caller {
             organization_id: None,
             email: None,
             label: None,
+            import_id: None,
         }
     }
 

@@ -35,6 +35,7 @@ mod shape;
         (name = "auth", description = "Login, token refresh and logout"),
         (name = "users", description = "Accounts and the caller's own"),
         (name = "api-keys", description = "Keys for partner portals"),
+        (name = "imports", description = "Spreadsheet imports for curators: CSV and XLSX, dry run, atomic commit, jobs"),
         (name = "matching", description = "The agency's matchmaking: buyer requests, ranked and explained shortlists, outcomes"),
     ),
 )]

@@ -6,6 +6,8 @@ mod auth;
 mod changes;
 mod directory;
 mod health;
+mod import_body;
+mod imports;
 mod invitations;
 mod matching;
 mod security_events;
@@ -34,6 +36,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(invitations::accept_invitation)
         .service(invitations::issue_password_reset)
         .service(invitations::reset_password)
+        .service(imports::xlsx_template)
+        .service(imports::csv_template)
+        .service(imports::create_import)
+        .service(imports::list_imports)
+        .service(imports::get_import)
+        .service(imports::cancel_import)
         .configure(directory_routes)
         .configure(matching_routes);
 }

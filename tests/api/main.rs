@@ -14,6 +14,7 @@ mod credentials;
 mod directory;
 mod examples;
 mod health;
+mod imports;
 mod invitations;
 mod keys;
 mod languages;

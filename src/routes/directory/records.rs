@@ -193,6 +193,9 @@ pub struct HistoryEntry {
     pub before: Option<serde_json::Value>,
     /// The record after the change (absent on deletion).
     pub after: Option<serde_json::Value>,
+    /// The spreadsheet import that made the change, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
 }
 
 impl TryFrom<audit::EventRow> for HistoryEntry {
@@ -214,6 +217,7 @@ impl TryFrom<audit::EventRow> for HistoryEntry {
             action: row.action,
             before: state(row.before_state)?,
             after: state(row.after_state)?,
+            import_id: row.import_id,
         })
     }
 }
