@@ -8,7 +8,8 @@
 # Reports per backend and size: the workbook's size, the dry run's and the commit's wall time
 # (from the request to the job's end), the server's memory growth over its resident size
 # before the import (the peak of VmRSS sampled every 0.2 s), reads of other callers during the
-# commit (wrk, 10 connections, GET of an organization and a filtered list: req/s and p99), and
+# commit (hey at a steady 50 requests/s: GET of an organization and a filtered list, 25/s
+# each, p99 of each), and
 # one writer creating an organization every half second meanwhile (the slowest answer and
 # any non-201). Uses the same environment as scripts/bench.sh (BENCH_BACKENDS,
 # BENCH_POSTGRES_URL, BENCH_PORT); called by it for BENCH_ONLY=import.
@@ -23,7 +24,7 @@ PORT=${BENCH_PORT:-18555}
 WORK=$(mktemp -d)
 PASSWORD="benchmark admin password"
 trap 'kill "${SERVER:-0}" "${SAMPLER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+command -v hey >/dev/null || { echo "hey is missing: apt-get install hey" >&2; exit 1; }
 cargo build --release --quiet
 BIN=target/release/annuaire
 JWT_KEYS=${ANNUAIRE_JWT_KEYS:-bench:$(head -c 32 /dev/urandom | base64)}
@@ -53,7 +54,7 @@ run_import() { # mode file; prints the seconds from the request to the job's end
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $($BIN --version)"
 echo
-printf '| %-8s | %7s | %8s | %7s | %7s | %8s | %-26s | %-24s |\n' backend firms workbook "dry run" commit "memory+" "reads during commit" "a writer during commit"
+printf '| %-8s | %7s | %8s | %7s | %7s | %8s | %-28s | %-34s |\n' backend firms workbook "dry run" commit "memory+" "reads during commit" "a writer during commit"
 echo "|----------|---------|----------|---------|---------|----------|----------------------------|--------------------------|"
 for SIZE in "${SIZES[@]}"; do
   FILE="$WORK/import-$SIZE.xlsx"
@@ -86,9 +87,12 @@ for SIZE in "${SIZES[@]}"; do
     DRY=$(run_import dry_run "$FILE")
     ID=$(api GET "/v1/organizations/asepex" | json 'd["id"]')
     # Reads and a writer run for as long as the commit does, started with it.
-    wrk -t2 -c10 -d120s --latency -H "Authorization: Bearer $TOKEN" -s scripts/paths.lua \
-      "http://127.0.0.1:$PORT/v1/organizations/$ID" > "$WORK/wrk.txt" &
-    WRK=$!
+    rm -f "$WORK/committed"
+    hey -z 600s -c 5 -q 5 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/organizations/$ID" > "$WORK/by-id.txt" &
+    BY_ID=$!
+    hey -z 600s -c 5 -q 5 -H "Authorization: Bearer $TOKEN" \
+      "http://127.0.0.1:$PORT/v1/organizations?service=bpo&country=SN&limit=20" > "$WORK/list.txt" &
+    LIST=$!
     ( slowest=0 failed=0 n=0; while [ ! -f "$WORK/committed" ]; do
         t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -X POST "http://127.0.0.1:$PORT/v1/organizations" \
           -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -98,17 +102,17 @@ for SIZE in "${SIZES[@]}"; do
         echo "$slowest s slowest of $n, $failed not 201" > "$WORK/writer"; sleep 0.5
       done ) &
     WRITER=$!
-    rm -f "$WORK/committed"
     COMMIT=$(run_import commit "$FILE")
     touch "$WORK/committed"
-    kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true
+    kill -INT "$BY_ID" "$LIST" 2>/dev/null || true; wait "$BY_ID" "$LIST" 2>/dev/null || true
     wait "$WRITER" 2>/dev/null || true
-    READS="$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt") req/s, p99 $(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")"
+    p99() { awk '$1 == "99%%" || $1 == "99%" {printf "%.0f ms", $3 * 1000}' "$1"; }
+    READS="p99 by id $(p99 "$WORK/by-id.txt"), list $(p99 "$WORK/list.txt")"
     GROWTH=$(( ($(cat "$WORK/peak") - BEFORE) / 1024 ))
     COMMITTED=$(json 'd["report"]["summary"]["created"]' < "$WORK/job.json")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
     kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
-    printf '| %-8s | %7s | %8s | %7s | %7s | %8s | %-26s | %-24s |\n' "$BACKEND" "$SIZE" \
+    printf '| %-8s | %7s | %8s | %7s | %7s | %8s | %-28s | %-34s |\n' "$BACKEND" "$SIZE" \
       "$(du -h "$FILE" | cut -f1)" "$DRY s" "$COMMIT s" "$GROWTH MB" "$READS" "$(cat "$WORK/writer")"
     echo "|          | $SIZE | $COMMITTED rows created |"
   done

@@ -61,7 +61,7 @@ const FEED_LOCK: i64 = 0x616e_6e75_6169_0001; // "annuai" and 1: not the migrati
 /// write transaction holds the database's one write lock from `BEGIN IMMEDIATE` to its end,
 /// which orders positions the same way. Call it only inside a write transaction, after the
 /// transaction's other writes (a row lock taken while holding it could deadlock).
-fn in_commit_order(conn: &mut DbConnection) -> Result<(), ApiError> {
+pub(super) fn in_commit_order(conn: &mut DbConnection) -> Result<(), ApiError> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     if let DbConnection::Postgresql(pg) = conn {
         let depth = AnsiTransactionManager::transaction_manager_status_mut(pg).transaction_depth()?;
@@ -96,6 +96,20 @@ pub fn record<T: Serialize>(
             .transpose()
             .map_err(ApiError::internal)
     };
+    if super::import_events::staged(conn, change.actor) {
+        let event = super::import_events::Staged {
+            actor_kind: actor_kind(change.actor),
+            entity_kind: change.entity_kind,
+            entity_id: change.entity_id,
+            organization_id: change.organization_id,
+            programme_id: change.programme_id,
+            buyer_request_id: change.buyer_request_id,
+            action: change.action,
+            before: state(before)?,
+            after: state(after)?,
+        };
+        return super::import_events::stage(conn, change.actor, &[event]);
+    }
     in_commit_order(conn)?;
     diesel::insert_into(audit_events::table)
         .values((
@@ -220,6 +234,23 @@ pub struct NewEvent<'a> {
 
 /// Records many changes of one caller at once, in the order given, in multi-row statements.
 pub fn record_many(conn: &mut DbConnection, actor: &Caller, events: &[NewEvent<'_>]) -> Result<(), ApiError> {
+    if super::import_events::staged(conn, actor) {
+        let staged: Vec<_> = events
+            .iter()
+            .map(|e| super::import_events::Staged {
+                actor_kind: actor_kind(actor),
+                entity_kind: e.entity_kind,
+                entity_id: e.entity_id,
+                organization_id: Some(e.organization_id),
+                programme_id: None,
+                buyer_request_id: None,
+                action: e.action,
+                before: e.before.clone(),
+                after: e.after.clone(),
+            })
+            .collect();
+        return super::import_events::stage(conn, actor, &staged);
+    }
     let now = super::now();
     let kind = actor_kind(actor);
     let rows: Vec<_> = events

@@ -14,11 +14,10 @@ use super::organizations::{self, Row};
 use super::schema::{organizations as orgs, registry_identifiers};
 use super::{DbConnection, match_profiles, representations, search};
 use crate::domain::caller::Caller;
-use crate::domain::items::{
-    CapabilityFields, CertificationFields, ContactFields, Item, ItemFields, MarketFields, RelationshipFields,
-};
+use crate::domain::items::{CapabilityFields, CertificationFields, Item, ItemFields, MarketFields};
 use crate::domain::matching::profile::MatchProfile;
 use crate::domain::organization::Organization;
+use crate::domain::reference::Reference;
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
 
@@ -26,6 +25,30 @@ pub use jobs::{ImportRow, NewImport, find, finish, list, mark_interrupted, start
 
 /// Keys per `IN (…)` list: far below SQLite's bound on parameters.
 const CHUNK: usize = 500;
+
+/// Pages of SQLite's cache for an import's write transaction (64 MiB), and the default.
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+const DEFAULT_CACHE_KIB: i64 = 2_000;
+
+/// Fits this connection to an import's transaction, or back to requests: on SQLite a page
+/// cache with room for it; on PostgreSQL, for this transaction only, a statement timeout meant
+/// for an import (moving its staged events is one statement) instead of a request's.
+pub fn set_write_cache(conn: &mut DbConnection, large: bool) -> Result<(), ApiError> {
+    use diesel::connection::SimpleConnection;
+    match conn.backend() {
+        super::Backend::Sqlite => {
+            let kib = if large {
+                IMPORT_CACHE_KIB
+            } else {
+                DEFAULT_CACHE_KIB
+            };
+            conn.batch_execute(&format!("PRAGMA cache_size = -{kib}"))?;
+        }
+        super::Backend::Postgres if large => conn.batch_execute("SET LOCAL statement_timeout = '15min'")?,
+        super::Backend::Postgres => {}
+    }
+    Ok(())
+}
 
 /// The organization each of these registry identifier values belongs to, whatever the scheme.
 pub fn registry_owners(
@@ -82,156 +105,128 @@ pub fn organizations(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Organi
     Ok(found)
 }
 
-/// New organizations and their records, with what the API's writes leave beside them.
-pub struct NewOrganizations<'a> {
-    /// The organizations.
-    pub organizations: &'a [Organization],
-    /// Their search texts, by organization id, as `domain::search::document` makes them.
-    pub documents: Vec<(String, (String, String, String))>,
-    /// Their capabilities.
-    pub capabilities: Vec<&'a Item<CapabilityFields>>,
-    /// Their market presences.
-    pub markets: Vec<&'a Item<MarketFields>>,
-    /// Their certifications.
-    pub certifications: Vec<&'a Item<CertificationFields>>,
-    /// Their contacts.
-    pub contacts: Vec<&'a Item<ContactFields>>,
-    /// Their relationships.
-    pub relationships: Vec<&'a Item<RelationshipFields>>,
-}
-
-/// Stores new organizations and their records in multi-row statements: rows, registry
-/// identifiers, records, search documents, the match profiles of published firms, stored
-/// representations, and one audit event per organization and record (plus `published` for
-/// those created published), as one caller. `written` hears how many organizations are done, and may stop it.
-pub fn create_many(
+/// Stores new organizations in multi-row statements, with their registry identifiers and one
+/// audit event each (and `published` for those created published), as one caller. What is
+/// derived from them and their records (search text, match profiles, stored representations)
+/// is written by [`derive`] once their records are in.
+pub fn insert_organizations(
     conn: &mut DbConnection,
-    new: &NewOrganizations<'_>,
+    orgs: &[Organization],
     actor: &Caller,
-    written: &dyn Fn(usize) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
-    let batch = 2_000;
-    for (n, orgs) in new.organizations.chunks(batch).enumerate() {
-        let rows: Vec<Row> = orgs.iter().map(Row::from_domain).collect();
-        super::batch_insert!(conn, orgs::table, rows)?;
-        let identifiers: Vec<_> = orgs
-            .iter()
-            .flat_map(|org| {
-                org.fields.registry_ids.iter().map(|id| {
-                    (
-                        registry_identifiers::organization_id.eq(&org.id),
-                        registry_identifiers::scheme.eq(id.scheme.as_str()),
-                        registry_identifiers::value.eq(&id.value),
-                    )
-                })
+    let rows: Vec<Row> = orgs.iter().map(Row::from_domain).collect();
+    super::batch_insert!(conn, orgs::table, rows)?;
+    let identifiers: Vec<_> = orgs
+        .iter()
+        .flat_map(|org| {
+            org.fields.registry_ids.iter().map(|id| {
+                (
+                    registry_identifiers::organization_id.eq(&org.id),
+                    registry_identifiers::scheme.eq(id.scheme.as_str()),
+                    registry_identifiers::value.eq(&id.value),
+                )
             })
-            .collect();
-        super::batch_insert!(conn, registry_identifiers::table, identifiers)?;
-        let start = n * batch;
-        search::insert_documents(conn, &new.documents[start..start + orgs.len()])?;
-        let mut events = Vec::new();
-        for org in orgs {
-            let draft = Organization {
-                status: Status::Draft,
-                ..org.clone()
-            };
+        })
+        .collect();
+    super::batch_insert!(conn, registry_identifiers::table, identifiers)?;
+    let mut events = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        let draft = Organization {
+            status: Status::Draft,
+            ..org.clone()
+        };
+        events.push(event(
+            organizations::KIND,
+            &org.id,
+            &org.id,
+            "created",
+            None,
+            Some(&draft),
+        )?);
+        if org.status == Status::Published {
             events.push(event(
                 organizations::KIND,
                 &org.id,
                 &org.id,
-                "created",
-                None,
+                "published",
                 Some(&draft),
+                Some(org),
             )?);
-            if org.status == Status::Published {
-                events.push(event(
-                    organizations::KIND,
-                    &org.id,
-                    &org.id,
-                    "published",
-                    Some(&draft),
-                    Some(org),
-                )?);
-            }
         }
-        audit::record_many(conn, actor, &events)?;
-        written(orgs.len())?;
     }
-    records(conn, &new.capabilities, actor)?;
-    records(conn, &new.markets, actor)?;
-    records(conn, &new.certifications, actor)?;
-    records(conn, &new.contacts, actor)?;
-    records(conn, &new.relationships, actor)?;
-    let ids: Vec<&str> = new.organizations.iter().map(|o| o.id.as_str()).collect();
-    for chunk in ids.chunks(CHUNK) {
-        representations::refresh(conn, chunk)?;
-    }
-    profiles(conn, new)
+    audit::record_many(conn, actor, &events)
 }
 
-fn records<F: ItemStore>(
+/// Stores new records of new organizations in multi-row statements, one audit event each.
+pub fn insert_records<F: ItemStore>(
     conn: &mut DbConnection,
-    items: &[&Item<F>],
+    items: &[Item<F>],
     actor: &Caller,
 ) -> Result<(), ApiError> {
-    for chunk in items.chunks(2_000) {
-        let owned: Vec<Item<F>> = chunk.iter().map(|i| (*i).clone()).collect();
-        F::insert_many(conn, &owned)?;
-        let events = chunk
-            .iter()
-            .map(|item| {
-                event(
-                    F::KIND,
-                    &item.id,
-                    &item.organization_id,
-                    "created",
-                    None,
-                    Some(*item),
-                )
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        audit::record_many(conn, actor, &events)?;
-    }
-    Ok(())
+    F::insert_many(conn, items)?;
+    let events = items
+        .iter()
+        .map(|item| {
+            event(
+                F::KIND,
+                &item.id,
+                &item.organization_id,
+                "created",
+                None,
+                Some(item),
+            )
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    audit::record_many(conn, actor, &events)
 }
 
-fn profiles(conn: &mut DbConnection, new: &NewOrganizations<'_>) -> Result<(), ApiError> {
-    fn by_org<'a, F: ItemFields>(items: &[&'a Item<F>]) -> HashMap<&'a str, Vec<F>> {
-        let mut map: HashMap<&str, Vec<F>> = HashMap::new();
+/// Writes what is derived from new organizations and their records, read back in batches:
+/// search documents, the match profiles of published firms, stored representations.
+pub fn derive(conn: &mut DbConnection, reference: &Reference, ids: &[String]) -> Result<(), ApiError> {
+    fn by_org<F: ItemFields>(items: Vec<Item<F>>) -> HashMap<String, Vec<F>> {
+        let mut map: HashMap<String, Vec<F>> = HashMap::new();
         for item in items {
-            map.entry(item.organization_id.as_str())
-                .or_default()
-                .push(item.fields.clone());
+            map.entry(item.organization_id).or_default().push(item.fields);
         }
         map
     }
-    let matched: Vec<&Organization> = new
-        .organizations
-        .iter()
-        .filter(|o| match_profiles::matched(o))
-        .collect();
-    if matched.is_empty() {
-        return Ok(());
-    }
-    let (capabilities, certifications, markets) = (
-        by_org(&new.capabilities),
-        by_org(&new.certifications),
-        by_org(&new.markets),
-    );
-    for chunk in matched.chunks(2_000) {
-        let profiles: Vec<(&Organization, MatchProfile)> = chunk
+    for chunk in ids.chunks(CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        let orgs = organizations::find_many(conn, &chunk)?;
+        let capabilities = by_org(CapabilityFields::load_many(conn, &chunk)?);
+        let certifications = by_org(CertificationFields::load_many(conn, &chunk)?);
+        let markets = by_org(MarketFields::load_many(conn, &chunk)?);
+        let none = Vec::new();
+        let documents: Vec<_> = orgs
             .iter()
             .map(|org| {
-                let id = org.id.as_str();
+                let offered = capabilities.get(&org.id).unwrap_or(&none);
+                let labels: Vec<(String, String)> = offered
+                    .iter()
+                    .filter_map(|c| reference.term(&c.service_code))
+                    .map(|t| (t.label_fr.clone(), t.label_en.clone()))
+                    .collect();
+                (
+                    org.id.clone(),
+                    crate::domain::search::document(&org.fields, offered, &labels),
+                )
+            })
+            .collect();
+        search::insert_documents(conn, &documents)?;
+        let profiles: Vec<(&Organization, MatchProfile)> = orgs
+            .iter()
+            .filter(|org| match_profiles::matched(org))
+            .map(|org| {
                 let profile = MatchProfile::new(
-                    capabilities.get(id).map_or(&[][..], Vec::as_slice),
-                    certifications.get(id).map_or(&[][..], Vec::as_slice),
-                    markets.get(id).map_or(&[][..], Vec::as_slice),
+                    capabilities.get(&org.id).map_or(&[][..], Vec::as_slice),
+                    certifications.get(&org.id).map_or(&[][..], Vec::as_slice),
+                    markets.get(&org.id).map_or(&[][..], Vec::as_slice),
                 );
-                (*org, profile)
+                (org, profile)
             })
             .collect();
         match_profiles::insert_many(conn, &profiles)?;
+        representations::store(conn, &orgs)?;
     }
     Ok(())
 }

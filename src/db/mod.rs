@@ -9,6 +9,7 @@ pub mod buyer_matches;
 pub mod buyer_requests;
 pub mod buyer_stats;
 pub mod facet_facts;
+pub mod import_events;
 pub mod imports;
 pub mod items;
 pub mod match_profiles;

@@ -40,7 +40,9 @@ pub fn refresh(conn: &mut DbConnection, ids: &[&str]) -> Result<(), ApiError> {
     store(conn, &orgs)
 }
 
-fn store(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(), ApiError> {
+/// Writes the representations of organizations just read back (with their identifiers in
+/// scheme order), replacing older ones.
+pub fn store(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(), ApiError> {
     let ids: Vec<&str> = orgs.iter().map(|org| org.id.as_str()).collect();
     diesel::delete(stored::table.filter(stored::organization_id.eq_any(&ids))).execute(conn)?;
     let rows = orgs

@@ -17,8 +17,8 @@ pub struct RowIn {
     pub line: usize,
     /// The filled cells, by column key, as JSON.
     pub values: Map<String, Value>,
-    /// The cell of each filled or named column, by key, for placing problems.
-    places: Vec<(&'static str, String)>,
+    /// The position of each of the file's columns, by key, for placing problems.
+    places: Vec<(&'static str, usize)>,
     /// Cells that could not be converted.
     pub problems: Vec<Problem>,
     /// Columns taken out of the values (names of organizations, resolved apart).
@@ -32,7 +32,7 @@ impl RowIn {
             .places
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, cell)| cell.clone());
+            .map(|(_, col)| reference(self.line - 1, *col));
         Problem {
             column: Some(key.to_owned()),
             ..Problem::at(self.sheet, self.line, cell, message)
@@ -93,8 +93,7 @@ pub fn rows(table: &Table) -> impl Iterator<Item = RowIn> + '_ {
         };
         for (i, slot) in table.columns.iter().enumerate() {
             let Some((column, _)) = slot else { continue };
-            let place = reference(line - 1, i);
-            row.places.push((column.key, place.clone()));
+            row.places.push((column.key, i));
             let cell = cells.get(i).unwrap_or(&Cell::Empty);
             match convert(column, cell) {
                 Ok(Some(value)) => {
@@ -103,7 +102,7 @@ pub fn rows(table: &Table) -> impl Iterator<Item = RowIn> + '_ {
                 Ok(None) => {}
                 Err(message) => row.problems.push(Problem {
                     column: Some(column.key.to_owned()),
-                    ..Problem::at(table.sheet, *line, Some(place), message)
+                    ..Problem::at(table.sheet, *line, Some(reference(line - 1, i)), message)
                 }),
             }
         }

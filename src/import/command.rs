@@ -22,7 +22,7 @@ struct Bar {
 
 impl Progress for Bar {
     fn read(&self, rows: usize) {
-        self.bar.set_length(rows as u64);
+        self.bar.inc_length(rows as u64);
         self.bar.set_message("checking");
     }
 
@@ -41,6 +41,10 @@ impl Progress for Bar {
         if self.writing.load(Ordering::Acquire) {
             self.bar.inc(rows as u64);
         }
+    }
+
+    fn cancelled(&self) -> bool {
+        false
     }
 }
 
@@ -77,27 +81,32 @@ pub fn run(
         if_unmodified_since: None,
     };
     let failed = |e: crate::error::ApiError| anyhow::anyhow!("{e}");
-    let (format, tables) = match super::read_file(&bytes, kind) {
-        Ok(read) => read,
-        Err(problems) => {
-            bar.bar.finish_and_clear();
-            print(&Report::refused_file(problems), &id);
-            return Ok(false);
-        }
-    };
+    let format = super::read::FileFormat::sniff(&bytes).map_err(|p| anyhow::anyhow!("{}", p.message))?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let new = super::received(&id, &actor, file_name, format, kind, mode, publish);
     db::write_transaction(&mut conn, |c| db::imports::start(c, &new)).map_err(failed)?;
-    let Ok(planned) = super::prepare(&mut conn, &reference, &tables, &options, &bar).map_err(failed)? else {
-        return Err(anyhow::anyhow!("{Stopped:?}"));
+    let report = if mode == Mode::DryRun {
+        let Ok(report) =
+            super::check(&mut conn, &reference, (&bytes, kind), &options, &bar).map_err(failed)?
+        else {
+            return Err(anyhow::anyhow!("{Stopped:?}"));
+        };
+        db::write_transaction(&mut conn, |c| super::finish(c, &actor, &report, 0)).map_err(failed)?;
+        report
+    } else {
+        let refused = std::sync::Mutex::new(None);
+        let written = db::write_transaction(&mut conn, |c| {
+            super::commit(c, &reference, (&bytes, kind), &options, &actor, &bar, &refused)
+        });
+        match (written, refused.into_inner().unwrap_or_else(|p| p.into_inner())) {
+            (Ok(report), _) => report,
+            (Err(_), Some(report)) => {
+                db::write_transaction(&mut conn, |c| super::finish(c, &actor, &report, 0)).map_err(failed)?;
+                report
+            }
+            (Err(err), None) => return Err(failed(err)),
+        }
     };
-    let report = match mode {
-        Mode::DryRun => db::write_transaction(&mut conn, |c| super::dry_run(c, &actor, planned)),
-        Mode::Commit => db::write_transaction(&mut conn, |c| {
-            super::commit(c, &reference, &tables, &options, &actor, &bar, planned)
-        }),
-    }
-    .map_err(failed)?;
     bar.bar.finish_and_clear();
     print(&report, &id);
     Ok(report.outcome != Outcome::Refused)

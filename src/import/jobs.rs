@@ -11,7 +11,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::columns::Sheet;
-use super::read::Table;
 use super::report::Report;
 use super::{Mode, Options, Progress, Stopped};
 use crate::db::{self, Pool};
@@ -113,13 +112,12 @@ impl Live {
         let rows = self.rows.load(Ordering::Acquire);
         let validated = self.validated.load(Ordering::Acquire).min(rows);
         let written = self.written.load(Ordering::Acquire);
-        let to_write = match (self.mode, self.to_write.load(Ordering::Acquire)) {
-            (Mode::DryRun, _) => 0,
-            (Mode::Commit, 0) => rows,
-            (Mode::Commit, n) => n,
-        };
-        let total = rows + to_write;
-        let done = (validated + written.min(to_write)) as f64;
+        // A commit checks each chunk of rows as it writes it: its rows are done once written.
+        let done = match self.mode {
+            Mode::DryRun => validated,
+            Mode::Commit => written.min(rows),
+        } as f64;
+        let total = rows;
         let share = if total == 0 { 0.0 } else { done / total as f64 };
         let elapsed = self.started.elapsed().as_secs_f64();
         Snapshot {
@@ -135,7 +133,7 @@ impl Live {
 
 impl Progress for Live {
     fn read(&self, rows: usize) {
-        self.rows.store(rows, Ordering::Release);
+        self.rows.fetch_add(rows, Ordering::AcqRel);
         self.set(JobState::Validating);
     }
 
@@ -157,14 +155,6 @@ impl Progress for Live {
     }
 }
 
-/// A file to import, already read or not.
-pub enum Input {
-    /// The bytes as sent, and the kind of a CSV file.
-    File(Vec<u8>, Option<Sheet>),
-    /// Tables read already (to decide that the file is large).
-    Tables(Vec<Table>),
-}
-
 /// An import to run.
 pub struct Job {
     /// Its id, already recorded in the imports table.
@@ -175,8 +165,10 @@ pub struct Job {
     pub mode: Mode,
     /// Publish, guard.
     pub options: Options,
-    /// The file.
-    pub input: Input,
+    /// The file as sent.
+    pub bytes: Vec<u8>,
+    /// What a CSV file holds.
+    pub kind: Option<Sheet>,
 }
 
 /// How an import ended.
@@ -270,48 +262,42 @@ async fn execute(
         actor,
         mode,
         options,
-        input,
+        bytes,
+        kind,
     } = job;
-    let state_id = id.clone();
     db::transaction(pool, move |conn| {
-        db::imports::update_state(conn, &state_id, "validating", 0)
+        db::imports::update_state(conn, &id, "validating", 0)
     })
     .await?;
     live.set(JobState::Validating);
-    let tables = match input {
-        Input::Tables(tables) => tables,
-        Input::File(bytes, kind) => match actix_web::web::block(move || super::read_file(&bytes, kind))
-            .await
-            .map_err(ApiError::internal)?
-        {
-            Ok((_, tables)) => tables,
-            Err(problems) => {
-                let report = Report::refused_file(problems);
-                let (done, actor) = (report.clone(), actor.clone());
-                db::transaction(pool, move |conn| super::finish(conn, &actor, &done, 0)).await?;
-                return Ok(Ended::Report(report));
-            }
-        },
-    };
-    let tables = Arc::new(tables);
-    let (t, r, o, l) = (tables.clone(), reference.clone(), options.clone(), live.clone());
-    let planned = db::run(pool, move |conn| super::prepare(conn, &r, &t, &o, &*l)).await?;
-    let Ok(planned) = planned else {
-        return Ok(Ended::Cancelled);
-    };
-    let report = match mode {
-        Mode::DryRun => db::transaction(pool, move |conn| super::dry_run(conn, &actor, planned)).await,
-        Mode::Commit => {
-            db::transaction(pool, move |conn| {
-                super::commit(conn, &reference, &tables, &options, &actor, &*live, planned)
-            })
-            .await
+    let bytes = Arc::new(bytes);
+    let (b, r, o, l) = (bytes.clone(), reference.clone(), options.clone(), live.clone());
+    if mode == Mode::DryRun {
+        let checked = db::run(pool, move |conn| super::check(conn, &r, (&b, kind), &o, &*l)).await?;
+        let Ok(report) = checked else {
+            return Ok(Ended::Cancelled);
+        };
+        let (done, by) = (report.clone(), actor.clone());
+        db::transaction(pool, move |conn| super::finish(conn, &by, &done, 0)).await?;
+        return Ok(Ended::Report(report));
+    }
+    drop((b, r, o, l));
+    let refused = Arc::new(Mutex::new(None));
+    let (slot, by) = (refused.clone(), actor.clone());
+    let written = db::transaction(pool, move |conn| {
+        super::commit(conn, &reference, (&bytes, kind), &options, &by, &*live, &slot)
+    })
+    .await;
+    let late = refused.lock().unwrap_or_else(|p| p.into_inner()).take();
+    match (written, late) {
+        (Ok(report), _) => Ok(Ended::Report(report)),
+        (Err(err), _) if super::is_cancelled(&err) => Ok(Ended::Cancelled),
+        (Err(_), Some(report)) => {
+            let done = report.clone();
+            db::transaction(pool, move |conn| super::finish(conn, &actor, &done, 0)).await?;
+            Ok(Ended::Report(report))
         }
-    };
-    match report {
-        Ok(report) => Ok(Ended::Report(report)),
-        Err(err) if super::is_cancelled(&err) => Ok(Ended::Cancelled),
-        Err(err) => Err(err),
+        (Err(err), None) => Err(err),
     }
 }
 

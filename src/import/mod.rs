@@ -15,8 +15,8 @@ pub mod sample;
 pub mod template;
 
 use columns::Sheet;
-use read::{FileFormat, Table};
-use report::{Outcome, Problem, Report};
+use read::{FileFormat, Source};
+use report::{Outcome, Report};
 
 use crate::db::imports::NewImport;
 use crate::db::{self, DbConnection};
@@ -69,87 +69,118 @@ pub trait Progress: Sync {
 pub struct Unobserved;
 impl Progress for Unobserved {}
 
-/// Reads a file: a workbook's sheets, or a CSV file of kind `kind`.
-pub fn read_file(bytes: &[u8], kind: Option<Sheet>) -> Result<(FileFormat, Vec<Table>), Vec<Problem>> {
-    if bytes.len() > read::MAX_FILE_BYTES {
-        return Err(vec![Problem::file("The file is larger than 50 MB: split it.")]);
-    }
-    let format = FileFormat::sniff(bytes).map_err(|p| vec![p])?;
-    let tables = match format {
-        FileFormat::Xlsx => read::xlsx(bytes)?,
-        FileFormat::Csv => {
-            let Some(kind) = kind else {
-                return Err(vec![Problem::file(
-                    "A CSV file holds one kind of row: name it with the kind parameter (organizations, capabilities, markets, certifications, contacts or relationships).",
-                )]);
-            };
-            vec![read::csv(bytes, kind)?]
-        }
-    };
-    Ok((format, tables))
-}
-
-/// The data rows of these tables.
-pub fn row_count(tables: &[Table]) -> usize {
-    tables.iter().map(|t| t.rows.len()).sum()
-}
-
-/// A file planned against the directory as it stood at an audit position.
-pub struct Planned {
-    /// What the file would do.
-    pub plan: plan::Plan,
-    /// The last audit position when it was planned: a commit that finds the same one writes
-    /// the plan as is; any write since, and it plans again under the write lock.
-    position: i64,
-}
-
-/// Plans a file, reading only: the dry run's whole work, and a commit's first step, taken
-/// before the write lock so that other writers wait only for the writing itself.
-pub fn prepare(
+/// Runs every table of a file through one planner into `sink`, in order. A file that cannot
+/// be read, or a table that cannot, refuses the file with every such problem.
+fn run_file(
     conn: &mut DbConnection,
     reference: &Reference,
-    tables: &[Table],
+    file: (&[u8], Option<Sheet>),
     options: &Options,
     progress: &dyn Progress,
-) -> Result<Result<Planned, Stopped>, ApiError> {
-    progress.read(row_count(tables));
-    let position = db::facet_facts::latest_position(conn)?;
-    Ok(plan::plan(conn, reference, tables, options, progress)?.map(|plan| Planned { plan, position }))
+    sink: &mut dyn plan::Sink,
+) -> Result<Result<Report, Stopped>, ApiError> {
+    let (_, mut source) = match Source::open(file.0, file.1) {
+        Ok(opened) => opened,
+        Err(problems) => return Ok(Ok(Report::refused_file(problems))),
+    };
+    let mut planner = plan::Planner::new(reference, options, progress);
+    let mut unreadable = Vec::new();
+    while let Some(table) = source.next_table() {
+        match table {
+            Ok(table) if unreadable.is_empty() => {
+                if let Err(stopped) = planner.table(conn, &table, sink)? {
+                    return Ok(Err(stopped));
+                }
+            }
+            Ok(_) => {}
+            Err(problems) => unreadable.extend(problems),
+        }
+    }
+    if !unreadable.is_empty() {
+        return Ok(Ok(Report::refused_file(unreadable)));
+    }
+    Ok(Ok(planner.tally.report(Outcome::Committed)))
 }
 
-/// Ends a dry run: its report, recorded.
-pub fn dry_run(conn: &mut DbConnection, actor: &Caller, planned: Planned) -> Result<Report, ApiError> {
-    let report = planned.plan.outcomes.report(Outcome::Valid);
-    finish(conn, actor, &report, 0)?;
-    Ok(report)
+/// Checks a file, reading only: the dry run. The report's outcome is `valid` or `refused`.
+pub fn check(
+    conn: &mut DbConnection,
+    reference: &Reference,
+    file: (&[u8], Option<Sheet>),
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Result<Report, Stopped>, ApiError> {
+    Ok(
+        run_file(conn, reference, file, options, progress, &mut plan::Nowhere)?.map(|mut report| {
+            if report.outcome == Outcome::Committed {
+                report.outcome = Outcome::Valid;
+            }
+            report
+        }),
+    )
 }
 
-/// Writes a planned file, inside the caller's write transaction, as `actor` (whose
-/// `import_id` names the import in every event); a refused file writes nothing but its
-/// report. A stop asked for rolls the transaction back.
+/// The progress of a commit: its rows count as written once their chunk is.
+struct Writing<'a>(&'a dyn Progress);
+
+impl Progress for Writing<'_> {
+    fn read(&self, rows: usize) {
+        self.0.read(rows);
+    }
+
+    fn validated(&self, rows: usize) {
+        self.0.written(rows);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
+    }
+}
+
+/// Writes a file inside the caller's write transaction, as `actor` (whose `import_id` names
+/// the import in every event), planning it chunk by chunk and writing each chunk as it goes,
+/// so that what is checked is what is written and the file is never held whole. A refused
+/// row stops the writing (the rest is still checked, for the report) and rolls the
+/// transaction back, leaving the report in `refused`; so does a stop asked for.
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
     conn: &mut DbConnection,
     reference: &Reference,
-    tables: &[Table],
+    file: (&[u8], Option<Sheet>),
     options: &Options,
     actor: &Caller,
     progress: &dyn Progress,
-    planned: Planned,
+    refused: &std::sync::Mutex<Option<Report>>,
 ) -> Result<Report, ApiError> {
-    let plan = if db::facet_facts::latest_position(conn)? == planned.position {
-        planned.plan
-    } else {
-        plan::plan(conn, reference, tables, options, progress)?.map_err(|Stopped| cancelled())?
+    progress.writing(0);
+    // A large transaction's dirty pages spill from SQLite's page cache (2 MB by default) to
+    // the WAL and are read back for every index they touch; a larger cache for this
+    // transaction keeps them in memory.
+    db::imports::set_write_cache(conn, true)?;
+    let writing = Writing(progress);
+    let mut writer = commit::Writer {
+        reference,
+        actor,
+        progress: &writing,
+        created: Vec::new(),
+        written: 0,
     };
-    if plan.refused() {
-        let report = plan.outcomes.report(Outcome::Committed);
-        finish(conn, actor, &report, 0)?;
-        return Ok(report);
+    let report =
+        run_file(conn, reference, file, options, &writing, &mut writer)?.map_err(|Stopped| cancelled())?;
+    if report.outcome == Outcome::Refused {
+        *refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
+        return Err(ApiError::Conflict(REFUSED.into()));
     }
-    let written = commit::write(conn, reference, &plan, actor, progress)?;
-    let report = plan.outcomes.report(Outcome::Committed);
-    finish(conn, actor, &report, written as i64)?;
+    let derived = std::time::Instant::now();
+    writer.finish(conn)?;
+    tracing::info!(
+        organizations = writer.created.len(),
+        seconds = derived.elapsed().as_secs_f64(),
+        "import derived writes done"
+    );
+    db::import_events::publish(conn)?;
+    finish(conn, actor, &report, writer.written as i64)?;
+    db::imports::set_write_cache(conn, false)?;
     Ok(report)
 }
 
@@ -164,6 +195,7 @@ pub fn is_cancelled(err: &ApiError) -> bool {
 }
 
 const CANCELLED: &str = "The import was cancelled; nothing was written.";
+const REFUSED: &str = "The file was refused while writing; nothing was written.";
 
 /// The imports row of a file just received.
 pub fn received(

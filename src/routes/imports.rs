@@ -15,14 +15,12 @@ use crate::domain::reference::Reference;
 use crate::error::ApiError;
 use crate::http::pagination::{Page, PageQuery};
 use crate::import::columns::Sheet;
-use crate::import::jobs::{Ended, Input, Job, Jobs, Live};
+use crate::import::jobs::{Ended, Job, Jobs, Live};
 use crate::import::report::Outcome;
 use crate::import::{self, Mode, Options};
 
 /// Files with more data rows than this run as a job.
 const ASYNC_ROWS: usize = 5_000;
-/// Files larger than this run as a job without being read first.
-const ASYNC_BYTES: usize = 4 * 1024 * 1024;
 
 /// The parameters of an import.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -108,43 +106,29 @@ pub async fn create_import(
             v.split(',')
                 .any(|p| p.trim().eq_ignore_ascii_case("respond-async"))
         });
-    let job = |input| Job {
+    // A job past a few thousand rows: counted as lines in a CSV file, estimated from the size
+    // of a workbook (about 25 bytes a row, compressed).
+    let large = match format {
+        import::read::FileFormat::Csv => memchr::memchr_iter(b'\n', &bytes).count() > ASYNC_ROWS,
+        import::read::FileFormat::Xlsx => bytes.len() > ASYNC_ROWS * 25,
+    };
+    let job = Job {
         id: id.clone(),
-        actor: actor.clone(),
+        actor,
         mode,
-        options: options.clone(),
-        input,
+        options,
+        bytes,
+        kind,
     };
-    if wants_async || bytes.len() > ASYNC_BYTES {
-        jobs.submit(pool.get_ref().clone(), reference, job(Input::File(bytes, kind)));
+    if wants_async || large {
+        jobs.submit(pool.get_ref().clone(), reference, job);
         return accepted(&pool, &jobs, &id).await;
     }
-    let read = web::block(move || import::read_file(&bytes, kind))
-        .await
-        .map_err(ApiError::internal)?;
-    let tables = match read {
-        Ok((_, tables)) => tables,
-        Err(problems) => {
-            let report = import::report::Report::refused_file(problems);
-            let done = report.clone();
-            let by = actor.clone();
-            db::transaction(&pool, move |conn| import::finish(conn, &by, &done, 0)).await?;
-            return import_body::refused(&pool, &jobs, &id).await;
-        }
-    };
-    if import::row_count(&tables) > ASYNC_ROWS {
-        jobs.submit(pool.get_ref().clone(), reference, job(Input::Tables(tables)));
-        return accepted(&pool, &jobs, &id).await;
-    }
-    let ended = import::jobs::run(
-        &pool,
-        reference,
-        job(Input::Tables(tables)),
-        Arc::new(Live::new(mode)),
-    )
-    .await;
+    let ended = import::jobs::run(&pool, reference, job, Arc::new(Live::new(mode))).await;
     match ended {
-        Some(Ended::Report(report)) if mode == Mode::Commit && report.outcome == Outcome::Refused => {
+        Some(Ended::Report(report))
+            if report.outcome == Outcome::Refused && (mode == Mode::Commit || report.summary.rows == 0) =>
+        {
             import_body::refused(&pool, &jobs, &id).await
         }
         Some(_) => {

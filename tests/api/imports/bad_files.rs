@@ -153,14 +153,28 @@ backend_test!(bad_files_get_a_clear_4xx_and_write_nothing, |app| {
     for _ in 0..250_001 {
         many.push_str("firm,x,SN\n");
     }
-    refused(
-        "mode=dry_run&kind=organizations",
+    // So many rows make a job: its report says why the file is refused.
+    let job = send(
+        app,
+        &curator,
+        "mode=commit&kind=organizations",
         "text/csv",
         many.into_bytes(),
-        422,
-        "more than 250000",
     )
     .await;
+    let job = expect(job, 202).await;
+    let job = wait_for_end(
+        app,
+        &curator,
+        &format!("/v1/imports/{}", job["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(job["outcome"], "refused");
+    assert!(
+        problems(&job["report"])[0].contains("more than 250000"),
+        "{:#}",
+        job["report"]
+    );
     let huge = vec![b'a'; 50 * 1024 * 1024 + 70 * 1024];
     let response = send(app, &curator, "kind=organizations", "text/csv", huge).await;
     assert_eq!(response.status(), 413);

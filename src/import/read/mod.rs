@@ -2,20 +2,19 @@
 //! header matched to its column. What cannot be read is refused with its place; nothing here
 //! knows the directory.
 
-use std::io::Cursor;
+mod xlsx;
 
-use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 
 use super::columns::{Column, Sheet};
 use super::report::Problem;
 
+pub use xlsx::Workbook;
+
 /// Largest file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 /// Most data rows one sheet (or one CSV file) may have.
 pub const MAX_ROWS: usize = 250_000;
-/// Largest sum of a workbook's uncompressed parts: a ZIP can inflate a thousandfold.
-const MAX_INFLATED_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The formats a file may come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +82,41 @@ pub struct Table {
     pub rows: Vec<(usize, Vec<Cell>)>,
 }
 
+/// The tables of a file, one at a time.
+pub enum Source<'a> {
+    /// A CSV file: its one table, until taken.
+    Csv(Option<Result<Table, Vec<Problem>>>),
+    /// A workbook, read sheet by sheet.
+    Xlsx(Box<Workbook<'a>>),
+}
+
+impl<'a> Source<'a> {
+    /// Opens a file: a workbook, or a CSV file of kind `kind`. A file that cannot be opened
+    /// at all is refused whole.
+    pub fn open(bytes: &'a [u8], kind: Option<Sheet>) -> Result<(FileFormat, Self), Vec<Problem>> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(vec![Problem::file("The file is larger than 50 MB: split it.")]);
+        }
+        match FileFormat::sniff(bytes).map_err(|p| vec![p])? {
+            FileFormat::Xlsx => Ok((FileFormat::Xlsx, Source::Xlsx(Box::new(Workbook::open(bytes)?)))),
+            FileFormat::Csv => {
+                let kind = kind.ok_or_else(|| vec![Problem::file(
+                    "A CSV file holds one kind of row: name it with the kind parameter (organizations, capabilities, markets, certifications, contacts or relationships).",
+                )])?;
+                Ok((FileFormat::Csv, Source::Csv(Some(csv(bytes, kind)))))
+            }
+        }
+    }
+
+    /// The next table; `None` after the last.
+    pub fn next_table(&mut self) -> Option<Result<Table, Vec<Problem>>> {
+        match self {
+            Source::Csv(table) => table.take(),
+            Source::Xlsx(workbook) => workbook.next_table(),
+        }
+    }
+}
+
 /// Reads a CSV file of one kind. The delimiter is the one of `,` and `;` the header line uses.
 pub fn csv(bytes: &[u8], sheet: Sheet) -> Result<Table, Vec<Problem>> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -134,112 +168,9 @@ pub fn csv(bytes: &[u8], sheet: Sheet) -> Result<Table, Vec<Problem>> {
     table(sheet, records)
 }
 
-/// Reads every sheet of a workbook; each must be named after a kind of row.
-pub fn xlsx(bytes: &[u8]) -> Result<Vec<Table>, Vec<Problem>> {
-    check_inflated_size(bytes).map_err(|p| vec![p])?;
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        vec![Problem::file(match e {
-            calamine::XlsxError::Password => {
-                "The workbook is password-protected: save it without a password.".to_owned()
-            }
-            _ => "The workbook cannot be read: it is corrupt or not an .xlsx file.".to_owned(),
-        })]
-    })?;
-    let mut problems = Vec::new();
-    let mut tables = Vec::new();
-    let mut seen = Vec::new();
-    for name in workbook.sheet_names() {
-        let Some(sheet) = Sheet::named(&name) else {
-            let known: Vec<&str> = Sheet::ALL.iter().map(|s| s.as_str()).collect();
-            problems.push(Problem::file(format!(
-                "The workbook has a sheet named \"{name}\"; sheets must be named {} (or in French).",
-                known.join(", ")
-            )));
-            continue;
-        };
-        if seen.contains(&sheet) {
-            problems.push(Problem::file(format!(
-                "The workbook has two {} sheets.",
-                sheet.as_str()
-            )));
-            continue;
-        }
-        seen.push(sheet);
-        match read_sheet(&mut workbook, &name, sheet) {
-            Ok(table) => tables.push(table),
-            Err(found) => problems.extend(found),
-        }
-    }
-    if tables.is_empty() && problems.is_empty() {
-        problems.push(Problem::file("The workbook has no sheets."));
-    }
-    if problems.is_empty() {
-        tables.sort_by_key(|t| t.sheet);
-        Ok(tables)
-    } else {
-        Err(problems)
-    }
-}
-
-fn read_sheet<R: std::io::Read + std::io::Seek>(
-    workbook: &mut Xlsx<R>,
-    name: &str,
-    sheet: Sheet,
-) -> Result<Table, Vec<Problem>> {
-    let corrupt = |_| {
-        vec![Problem::file(format!(
-            "The sheet \"{name}\" cannot be read: the workbook is corrupt."
-        ))]
-    };
-    let mut problems = Vec::new();
-    for region in workbook.merge_cells_by_sheet_name(name).map_err(corrupt)? {
-        let (row, col) = region.start;
-        problems.push(Problem::at(
-            sheet,
-            row as usize + 1,
-            Some(reference(row as usize, col as usize)),
-            "is merged with its neighbours: unmerge the cells",
-        ));
-    }
-    let formulas = workbook.worksheet_formula(name).map_err(corrupt)?;
-    if let Some((top, left)) = formulas.start() {
-        for (r, row) in formulas.rows().enumerate() {
-            for (c, formula) in row.iter().enumerate() {
-                if !formula.is_empty() {
-                    let (row, col) = (top as usize + r, left as usize + c);
-                    problems.push(Problem::at(
-                        sheet,
-                        row + 1,
-                        Some(reference(row, col)),
-                        "holds a formula: paste its value instead",
-                    ));
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let range = workbook.worksheet_range(name).map_err(corrupt)?;
-    let Some((top, left)) = range.start() else {
-        return table(sheet, Vec::new());
-    };
-    if range.height() > MAX_ROWS + 2 {
-        return Err(vec![too_many_rows(sheet)]);
-    }
-    let mut records = Vec::with_capacity(range.height());
-    for (r, row) in range.rows().enumerate() {
-        // Columns left of the used range are empty; keep positions as the sheet shows them.
-        let mut cells = vec![Cell::Empty; left as usize];
-        cells.extend(row.iter().map(cell_of_data));
-        records.push((top as usize + r + 1, cells));
-    }
-    table(sheet, records)
-}
-
 /// Splits the records into the header, the optional line of allowed values (as the template
 /// has it), and the data rows; matches each header to its column.
-fn table(sheet: Sheet, records: Vec<(usize, Vec<Cell>)>) -> Result<Table, Vec<Problem>> {
+pub(super) fn table(sheet: Sheet, records: Vec<(usize, Vec<Cell>)>) -> Result<Table, Vec<Problem>> {
     let mut records = records.into_iter().filter(|(_, cells)| !blank(cells));
     let Some((header_line, headers)) = records.next() else {
         return Err(vec![Problem::at(sheet, 1, None, "has no header row")]);
@@ -334,37 +265,19 @@ fn blank(cells: &[Cell]) -> bool {
     cells.iter().all(|c| *c == Cell::Empty)
 }
 
-fn too_many_rows(sheet: Sheet) -> Problem {
+pub(super) fn too_many_rows(sheet: Sheet) -> Problem {
     Problem::file(format!(
         "The {} rows are more than {MAX_ROWS}: split the file.",
         sheet.as_str()
     ))
 }
 
-fn cell_of_text(text: &str) -> Cell {
+pub(super) fn cell_of_text(text: &str) -> Cell {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         Cell::Empty
     } else {
         Cell::Text(trimmed.to_owned())
-    }
-}
-
-fn cell_of_data(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(text) | Data::DateTimeIso(text) => cell_of_text(text),
-        Data::Int(n) => Cell::Number(*n as f64),
-        Data::Float(n) => Cell::Number(*n),
-        Data::Bool(b) => Cell::Text(b.to_string()),
-        Data::DateTime(at) if at.is_datetime() => match at.as_datetime() {
-            Some(at) => Cell::Date(at.date()),
-            None => Cell::Refused("is a date out of range".into()),
-        },
-        Data::DateTime(_) | Data::DurationIso(_) => {
-            Cell::Refused("is a duration, not a value this column takes".into())
-        }
-        Data::Error(e) => Cell::Refused(format!("holds the spreadsheet error {e}")),
     }
 }
 
@@ -409,23 +322,6 @@ fn count_outside_quotes(line: &[u8], byte: u8) -> usize {
             !quoted && b == byte
         })
         .count()
-}
-
-/// Refuses a workbook whose parts would inflate past the bound, before inflating any.
-fn check_inflated_size(bytes: &[u8]) -> Result<(), Problem> {
-    let corrupt = || Problem::file("The workbook cannot be read: it is corrupt or not an .xlsx file.");
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| corrupt())?;
-    let mut total = 0u64;
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|_| corrupt())?;
-        total = total.saturating_add(entry.size());
-    }
-    if total > MAX_INFLATED_BYTES {
-        return Err(Problem::file(
-            "The workbook inflates to more than 1 GiB: split it.",
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
