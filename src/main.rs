@@ -105,7 +105,8 @@ fn import(
     } else {
         import::Mode::Commit
     };
-    if import::command::run(settings, &file, kind.as_deref(), mode, publish)? {
+    let (pool, _) = server::open_database(settings)?;
+    if import::command::run(&pool, &file, kind.as_deref(), mode, publish)? {
         Ok(())
     } else {
         std::process::exit(1)

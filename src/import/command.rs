@@ -10,8 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::columns::Sheet;
 use super::report::{Outcome, Report};
 use super::{Mode, Options, Progress, Stopped};
-use crate::config::Settings;
-use crate::db;
+use crate::db::{self, Pool};
 use crate::domain::caller::Caller;
 
 /// The terminal's progress bar, fed by the import.
@@ -49,18 +48,11 @@ impl Progress for Bar {
 }
 
 /// Imports `path`; returns whether the file was accepted (valid, or committed).
-pub fn run(
-    settings: &Settings,
-    path: &Path,
-    kind: Option<&str>,
-    mode: Mode,
-    publish: bool,
-) -> anyhow::Result<bool> {
+pub fn run(pool: &Pool, path: &Path, kind: Option<&str>, mode: Mode, publish: bool) -> anyhow::Result<bool> {
     let kind = kind
         .map(|k| Sheet::named(k).with_context(|| format!("--kind {k}: not a kind of row")))
         .transpose()?;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let (pool, _) = crate::server::open_database(settings)?;
     let mut conn = pool.get()?;
     let reference = db::reference::load(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = Bar {
