@@ -62,7 +62,7 @@ pub struct ImportQuery {
         (status = 400, description = "Bad parameter"),
         (status = 413, description = "The file is over 50 MB"),
         (status = 415, description = "Not a CSV file or an XLSX workbook"),
-        (status = 422, description = "The file or some rows are refused, every problem with its place; nothing was written"),
+        (status = 422, description = "The file or some rows are refused, every problem with its place in `errors`, and the import with its report in the member `import`; nothing was written"),
     )
 )]
 #[post("/v1/imports")]

@@ -17,6 +17,7 @@ backend_test!(the_templates_round_trip, |app| {
     assert_eq!(response.headers()["content-type"], XLSX);
     let template = response.bytes().await.unwrap().to_vec();
 
+    let before = organization_count(app, &curator).await;
     let report = expect(
         send(app, &curator, "mode=dry_run", XLSX, template.clone()).await,
         200,
@@ -38,8 +39,11 @@ backend_test!(the_templates_round_trip, |app| {
             report["report"]
         );
     }
-    let before = organization_count(app, &curator).await;
-    assert_eq!(before, organization_count(app, &curator).await);
+    assert_eq!(
+        organization_count(app, &curator).await,
+        before,
+        "a dry run writes nothing"
+    );
 
     let committed = expect(send(app, &curator, "mode=commit", XLSX, template).await, 200).await;
     assert_eq!(committed["outcome"], "committed");
