@@ -141,12 +141,16 @@ mkdir -p "$WORK/client"
   --path "$OLDPWD/openapi/openapi.json" --meta none --output-path annuaire_client) >"$WORK/generate.log" 2>&1 ||
   { cat "$WORK/generate.log"; fail "openapi-python-client could not generate a client"; }
 # What the generator cannot parse it leaves out of the client: a failure here, except the
-# export's NDJSON and CSV bodies, which a JSON client cannot type (the route stays, untyped).
+# export's NDJSON and CSV bodies and the imports' files (CSV and XLSX bodies, the XLSX
+# template), which a JSON client cannot type (the route stays: the import as multipart).
 python3 - "$WORK/generate.log" <<'PY' || fail "openapi-python-client left parts of the document out"
 import sys
 log = open(sys.argv[1]).read()
 warnings = log.count("WARNING parsing")
-untyped = log.count("Unsupported content_type application/x-ndjson") + log.count("Unsupported content_type text/csv")
+xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+untyped = sum(log.count(f"Unsupported {what}") for what in (
+    "content_type application/x-ndjson", "content_type text/csv", f"content_type {xlsx}",
+    "content type text/csv", f"content type {xlsx}"))
 if warnings != untyped:
     print(log)
     sys.exit(1)
