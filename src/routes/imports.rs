@@ -51,9 +51,9 @@ pub struct ImportQuery {
     params(ImportQuery, ("Prefer" = Option<String>, Header, description = "`respond-async` to run the import as a job whatever its size")),
     request_body(content(
         (Vec<u8> = "text/csv"),
-        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "application/octet-stream"),
         (import_body::Upload = "multipart/form-data"),
-    ), description = "The file: CSV (UTF-8, comma or semicolon) or XLSX, at most 50 MB"),
+    ), description = "The file: CSV (UTF-8, comma or semicolon) or XLSX, at most 50 MB. An XLSX workbook may also be sent as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; the format is told by the bytes"),
     responses(
         (status = 200, description = "Done: the report says what each row does or did", body = ImportResource,
          headers(("Location" = String, description = "The import"))),
