@@ -33,7 +33,7 @@ const DEFAULT_CACHE_KIB: i64 = 2_000;
 /// Fits this connection to an import's transaction, or back to requests: on SQLite a page
 /// cache with room for it; on PostgreSQL, for this transaction only, a statement timeout meant
 /// for an import (moving its staged events is one statement) instead of a request's.
-pub fn set_write_cache(conn: &mut DbConnection, large: bool) -> Result<(), ApiError> {
+pub fn fit_for_import(conn: &mut DbConnection, large: bool) -> Result<(), ApiError> {
     use diesel::connection::SimpleConnection;
     match conn.backend() {
         super::Backend::Sqlite => {

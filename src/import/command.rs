@@ -29,10 +29,9 @@ impl Progress for Bar {
         self.bar.inc(rows as u64);
     }
 
-    fn writing(&self, total: usize) {
+    fn writing(&self) {
         self.writing.store(true, Ordering::Release);
         self.bar.set_position(0);
-        self.bar.set_length(total as u64);
         self.bar.set_message("writing");
     }
 

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::columns::Sheet;
 use super::report::Report;
-use super::{Mode, Options, Progress, Stopped};
+use super::{Mode, Options, Progress};
 use crate::db::{self, Pool};
 use crate::domain::caller::Caller;
 use crate::domain::reference::Reference;
@@ -57,7 +57,6 @@ pub struct Live {
     state: Mutex<JobState>,
     rows: AtomicUsize,
     validated: AtomicUsize,
-    to_write: AtomicUsize,
     written: AtomicUsize,
     cancel: AtomicBool,
     started: Instant,
@@ -90,7 +89,6 @@ impl Live {
             state: Mutex::new(JobState::Queued),
             rows: AtomicUsize::new(0),
             validated: AtomicUsize::new(0),
-            to_write: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
             cancel: AtomicBool::new(false),
             started: Instant::now(),
@@ -141,8 +139,7 @@ impl Progress for Live {
         self.validated.fetch_add(rows, Ordering::AcqRel);
     }
 
-    fn writing(&self, total: usize) {
-        self.to_write.store(total, Ordering::Release);
+    fn writing(&self) {
         self.set(JobState::Writing);
     }
 
@@ -298,12 +295,5 @@ async fn execute(
             Ok(Ended::Report(report))
         }
         (Err(err), None) => Err(err),
-    }
-}
-
-/// `Stopped` is the plan's own word for a cancellation.
-impl From<Stopped> for Ended {
-    fn from(_: Stopped) -> Self {
-        Ended::Cancelled
     }
 }

@@ -55,8 +55,8 @@ pub trait Progress: Sync {
     fn read(&self, _rows: usize) {}
     /// This many more rows were checked.
     fn validated(&self, _rows: usize) {}
-    /// Writing begins: this many organizations and records are to be written.
-    fn writing(&self, _total: usize) {}
+    /// Writing begins.
+    fn writing(&self) {}
     /// This many more organizations or records were written.
     fn written(&self, _rows: usize) {}
     /// Whether a stop was asked for.
@@ -152,11 +152,11 @@ pub fn commit(
     progress: &dyn Progress,
     refused: &std::sync::Mutex<Option<Report>>,
 ) -> Result<Report, ApiError> {
-    progress.writing(0);
+    progress.writing();
     // A large transaction's dirty pages spill from SQLite's page cache (2 MB by default) to
     // the WAL and are read back for every index they touch; a larger cache for this
     // transaction keeps them in memory.
-    db::imports::set_write_cache(conn, true)?;
+    db::imports::fit_for_import(conn, true)?;
     let writing = Writing(progress);
     let mut writer = commit::Writer {
         reference,
@@ -180,7 +180,7 @@ pub fn commit(
     );
     db::import_events::publish(conn)?;
     finish(conn, actor, &report, writer.written as i64)?;
-    db::imports::set_write_cache(conn, false)?;
+    db::imports::fit_for_import(conn, false)?;
     Ok(report)
 }
 

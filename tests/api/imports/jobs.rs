@@ -8,6 +8,20 @@ use super::*;
 use crate::backend_test;
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestProcess, concurrently};
 
+/// The administrator's access token on a server process.
+async fn admin_token(client: &reqwest::Client, process: &TestProcess) -> String {
+    let login: Value = client
+        .post(process.url("/v1/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["access_token"].as_str().unwrap().to_owned()
+}
+
 async fn start_job(app_url: &str, client: &reqwest::Client, token: &str, body: Vec<u8>) -> (String, Value) {
     let response = client
         .post(format!("{app_url}/v1/imports?mode=commit&kind=organizations"))
@@ -93,16 +107,7 @@ backend_test!(
     |app| {
         let process = TestProcess::start(&app.db, &[]).await;
         let client = reqwest::Client::new();
-        let login: Value = client
-            .post(process.url("/v1/auth/login"))
-            .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = login["access_token"].as_str().unwrap().to_owned();
+        let token = admin_token(&client, &process).await;
         let (location, _) = start_job(&process.address, &client, &token, firms_csv(40_000, 1)).await;
         loop {
             let job: Value = client
@@ -121,18 +126,7 @@ backend_test!(
             }
         }
         let process = process.restart(&app.db, &[]).await;
-        let token = client
-            .post(process.url("/v1/auth/login"))
-            .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json::<Value>()
-            .await
-            .unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let token = admin_token(&client, &process).await;
         let job: Value = client
             .get(process.url(&location))
             .bearer_auth(&token)
