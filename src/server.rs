@@ -191,6 +191,11 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
             "wrote the representations organizations lacked"
         );
     }
+    let requests = db::buyer_requests::write_missing_search_text(&mut conn)
+        .context("cannot write the buyer requests' search text")?;
+    if requests > 0 {
+        tracing::info!(requests, "wrote the search text buyer requests lacked");
+    }
     tracing::info!(database = %url, applied = applied.len(), "database ready");
     let created = applied
         .first()

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::audit::{self, Change};
 use super::schema::buyer_matches;
-use crate::domain::buyer_request::SavedMatch;
+use crate::domain::buyer_request::{Contract, SavedMatch};
 use crate::domain::caller::Caller;
 use crate::error::ApiError;
 
@@ -26,6 +26,11 @@ struct Row {
     status_changed_at: NaiveDateTime,
     version: i32,
     created_at: NaiveDateTime,
+    introduced_at: Option<NaiveDateTime>,
+    shortlist_position: Option<i32>,
+    contract_value: Option<i64>,
+    contract_currency: Option<String>,
+    contract_months: Option<i32>,
 }
 
 impl Row {
@@ -41,6 +46,11 @@ impl Row {
             status_changed_at: m.status_changed_at.naive_utc(),
             version: m.version,
             created_at: m.created_at.naive_utc(),
+            introduced_at: m.introduced_at.map(|at| at.naive_utc()),
+            shortlist_position: m.position,
+            contract_value: m.contract.as_ref().map(|c| c.estimated_value),
+            contract_currency: m.contract.as_ref().map(|c| c.currency.clone()),
+            contract_months: m.contract.as_ref().and_then(|c| c.months),
         })
     }
 
@@ -51,6 +61,16 @@ impl Row {
             status: self.status.parse().map_err(ApiError::internal)?,
             note: self.note,
             evaluation: serde_json::from_str(&self.evaluation).map_err(ApiError::internal)?,
+            position: self.shortlist_position,
+            contract: match (self.contract_value, self.contract_currency) {
+                (Some(estimated_value), Some(currency)) => Some(Contract {
+                    estimated_value,
+                    currency,
+                    months: self.contract_months,
+                }),
+                _ => None,
+            },
+            introduced_at: self.introduced_at.map(|at| at.and_utc()),
             status_changed_by: self.status_changed_by,
             status_changed_at: self.status_changed_at.and_utc(),
             version: self.version,
@@ -73,11 +93,17 @@ pub fn find(
     row.map(Row::into_domain).transpose()
 }
 
-/// Every match of a request, best score first, then by firm id.
+/// Every match of a request in the agency's order: by the position it gave, then best score
+/// first, then by firm id.
 pub fn of_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<SavedMatch>, ApiError> {
     buyer_matches::table
         .filter(buyer_matches::request_id.eq(request_id))
-        .order((buyer_matches::score.desc(), buyer_matches::organization_id))
+        .order((
+            buyer_matches::shortlist_position.is_null(),
+            buyer_matches::shortlist_position,
+            buyer_matches::score.desc(),
+            buyer_matches::organization_id,
+        ))
         .select(Row::as_select())
         .load(conn)?
         .into_iter()

@@ -1,7 +1,7 @@
 //! Buyer requests: stored with their criteria as one JSON document, and their wanted services
 //! again as rows, for statistics.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -9,6 +9,8 @@ use super::audit::{self, Change};
 use super::schema::{buyer_request_services, buyer_requests};
 use crate::domain::buyer_request::{BuyerRequest, BuyerRequestFields};
 use crate::domain::caller::Caller;
+use crate::domain::checks::fold;
+use crate::domain::request_query::{RequestQuery, RequestSort};
 use crate::error::ApiError;
 
 /// The audit name of buyer requests.
@@ -28,6 +30,14 @@ struct Row {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    deadline: Option<NaiveDate>,
+    closed_at: Option<NaiveDateTime>,
+    search_text: Option<String>,
+}
+
+/// The folded text `q` is matched against.
+fn search_text(buyer_name: &str, notes: Option<&str>) -> String {
+    fold(&format!("{buyer_name} {}", notes.unwrap_or_default()))
 }
 
 impl Row {
@@ -44,6 +54,9 @@ impl Row {
             version: r.version,
             created_at: r.created_at.naive_utc(),
             updated_at: r.updated_at.naive_utc(),
+            deadline: r.fields.deadline,
+            closed_at: r.closed_at.map(|at| at.naive_utc()),
+            search_text: Some(search_text(&r.fields.buyer_name, r.fields.notes.as_deref())),
         })
     }
 
@@ -58,10 +71,12 @@ impl Row {
                 criteria: serde_json::from_str(&self.criteria).map_err(ApiError::internal)?,
                 notes: self.notes,
                 status: self.status.parse().map_err(ApiError::internal)?,
+                deadline: self.deadline,
             },
             version: self.version,
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
+            closed_at: self.closed_at.map(|at| at.and_utc()),
         })
     }
 }
@@ -76,17 +91,105 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<BuyerRequest>, A
     row.map(Row::into_domain).transpose()
 }
 
-/// One page of requests in id (so creation) order, after `after`.
-pub fn list(conn: &mut DbConnection, after: Option<&str>, limit: i64) -> Result<Vec<BuyerRequest>, ApiError> {
-    let mut query = buyer_requests::table
-        .order(buyer_requests::id)
-        .limit(limit)
-        .select(Row::as_select())
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(buyer_requests::id.gt(after.to_owned()));
+/// One page of the requests `query` selects, in its order, after its cursor; one row more
+/// than the page when another follows.
+pub fn list(conn: &mut DbConnection, query: &RequestQuery) -> Result<Vec<BuyerRequest>, ApiError> {
+    let f = &query.filters;
+    let mut q = buyer_requests::table.select(Row::as_select()).into_boxed();
+    if !f.statuses.is_empty() {
+        q = q.filter(buyer_requests::status.eq_any(f.statuses.iter().map(|s| s.as_str())));
     }
-    query.load(conn)?.into_iter().map(Row::into_domain).collect()
+    if !f.services.is_empty() {
+        let wanting = buyer_request_services::table
+            .filter(buyer_request_services::service_code.eq_any(f.services.clone()))
+            .select(buyer_request_services::request_id);
+        q = q.filter(buyer_requests::id.eq_any(wanting));
+    }
+    if !f.buyer_countries.is_empty() {
+        q = q.filter(buyer_requests::buyer_country.eq_any(f.buyer_countries.clone()));
+    }
+    if !f.owners.is_empty() {
+        q = q.filter(buyer_requests::owner_id.eq_any(f.owners.clone()));
+    }
+    if let Some(from) = f.created_from {
+        q = q.filter(buyer_requests::created_at.ge(from));
+    }
+    if let Some(until) = f.created_until {
+        q = q.filter(buyer_requests::created_at.lt(until));
+    }
+    if let Some(before) = f.deadline_before {
+        q = q.filter(buyer_requests::deadline.lt(before));
+    }
+    for term in &f.terms {
+        // Terms are runs of letters and digits, so they hold no LIKE wildcard.
+        q = q.filter(buyer_requests::search_text.like(format!("%{term}%")));
+    }
+    let instant = |key: &Option<String>| -> Result<NaiveDateTime, ApiError> {
+        let bad = || ApiError::BadRequest("cursor is not one this API returned".into());
+        key.as_deref()
+            .and_then(|k| NaiveDateTime::parse_from_str(k, "%Y-%m-%dT%H:%M:%S%.6f").ok())
+            .ok_or_else(bad)
+    };
+    macro_rules! ordered_by {
+        ($column:expr) => {{
+            if let Some((key, id)) = &query.after {
+                let at = instant(key)?;
+                q = if query.descending {
+                    q.filter(
+                        $column
+                            .lt(at)
+                            .or($column.eq(at).and(buyer_requests::id.lt(id.clone()))),
+                    )
+                } else {
+                    q.filter(
+                        $column
+                            .gt(at)
+                            .or($column.eq(at).and(buyer_requests::id.gt(id.clone()))),
+                    )
+                };
+            }
+            q = if query.descending {
+                q.order(($column.desc(), buyer_requests::id.desc()))
+            } else {
+                q.order(($column.asc(), buyer_requests::id.asc()))
+            };
+        }};
+    }
+    match query.sort {
+        RequestSort::Created => ordered_by!(buyer_requests::created_at),
+        RequestSort::Updated => ordered_by!(buyer_requests::updated_at),
+        // Requests without a deadline come last in either direction.
+        RequestSort::Deadline => {
+            let deadline = buyer_requests::deadline;
+            let id = buyer_requests::id;
+            match (&query.after, query.descending) {
+                (None, _) => {}
+                (Some((None, last)), false) => q = q.filter(deadline.is_null().and(id.gt(last.clone()))),
+                (Some((None, last)), true) => q = q.filter(deadline.is_null().and(id.lt(last.clone()))),
+                (Some((Some(day), last)), descending) => {
+                    let day: NaiveDate = day
+                        .parse()
+                        .map_err(|_| ApiError::BadRequest("cursor is not one this API returned".into()))?;
+                    let (last, missing) = (last.clone(), deadline.is_null());
+                    q = if descending {
+                        q.filter(deadline.lt(day).or(deadline.eq(day).and(id.lt(last))).or(missing))
+                    } else {
+                        q.filter(deadline.gt(day).or(deadline.eq(day).and(id.gt(last))).or(missing))
+                    };
+                }
+            }
+            q = if query.descending {
+                q.order((deadline.is_null(), deadline.desc(), id.desc()))
+            } else {
+                q.order((deadline.is_null(), deadline.asc(), id.asc()))
+            };
+        }
+    }
+    q.limit(i64::from(query.limit) + 1)
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_domain)
+        .collect()
 }
 
 /// Stores a new request and records it.
@@ -182,4 +285,18 @@ fn change<'a>(request: &'a BuyerRequest, actor: &'a Caller, action: &'a str) -> 
         buyer_request_id: Some(&request.id),
         action,
     }
+}
+
+/// Writes the folded search text of requests stored before it existed; how many.
+pub fn write_missing_search_text(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    let rows: Vec<Row> = buyer_requests::table
+        .filter(buyer_requests::search_text.is_null())
+        .select(Row::as_select())
+        .load(conn)?;
+    for row in &rows {
+        diesel::update(buyer_requests::table.find(&row.id))
+            .set(buyer_requests::search_text.eq(search_text(&row.buyer_name, row.notes.as_deref())))
+            .execute(conn)?;
+    }
+    Ok(rows.len())
 }

@@ -25,6 +25,7 @@ pub mod schema;
 pub mod search;
 pub mod security_events;
 pub mod sessions;
+pub mod shortlists;
 pub mod signing_keys;
 pub mod sql;
 pub mod throttle;

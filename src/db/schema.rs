@@ -248,6 +248,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        shareable -> Bool,
     }
 }
 
@@ -361,6 +362,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        deadline -> Nullable<Date>,
+        closed_at -> Nullable<Timestamp>,
+        search_text -> Nullable<Text>,
     }
 }
 
@@ -383,6 +387,11 @@ diesel::table! {
         status_changed_at -> Timestamp,
         version -> Integer,
         created_at -> Timestamp,
+        introduced_at -> Nullable<Timestamp>,
+        shortlist_position -> Nullable<Integer>,
+        contract_value -> Nullable<BigInt>,
+        contract_currency -> Nullable<Text>,
+        contract_months -> Nullable<Integer>,
     }
 }
 

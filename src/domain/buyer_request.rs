@@ -1,7 +1,7 @@
 //! Buyer requests and the firms proposed for them: what may be written, and which moves of
 //! their status are allowed.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,7 +27,8 @@ use crate::error::ApiError;
         "markets": ["FR"],
         "start_date": "2027-03-01"
     },
-    "notes": "Met at the Paris trade fair; wants an answer within the week."
+    "notes": "Met at the Paris trade fair; wants an answer within the week.",
+    "deadline": "2027-01-15"
 }))]
 pub struct BuyerRequestFields {
     /// The buyer, 1 to 200 characters.
@@ -47,6 +48,9 @@ pub struct BuyerRequestFields {
     /// final.
     #[serde(default = "open")]
     pub status: RequestStatus,
+    /// When the buyer wants the agency's answer (a shortlist), if they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDate>,
 }
 
 fn open() -> RequestStatus {
@@ -64,6 +68,9 @@ impl BuyerRequestFields {
         }
         if let Some(notes) = &self.notes {
             v.check("notes", text_block(notes, 5000));
+        }
+        if let Some(deadline) = self.deadline {
+            v.check("deadline", super::checks::plausible_date(deadline));
         }
         self.criteria.check("criteria.", reference, &mut v);
         v.finish()
@@ -95,6 +102,9 @@ pub struct BuyerRequest {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// When it reached `closed_won`, `closed_lost` or `cancelled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl BuyerRequest {
@@ -145,7 +155,7 @@ fn refuse_unless(allowed: bool, what: &str, from: &str, to: &str) -> Result<(), 
 /// What the agency writes when it saves a firm for a request or moves it along.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"status": "shortlisted", "note": "Strong on French-language insurance work."}))]
+#[schema(example = json!({"status": "shortlisted", "note": "Strong on French-language insurance work.", "position": 1}))]
 pub struct MatchUpdate {
     /// The new status; a saved match starts `proposed`. Moves: `proposed` to `shortlisted`
     /// or `declined`; `shortlisted` to `introduced` or `declined`; `introduced` to `won`,
@@ -155,22 +165,123 @@ pub struct MatchUpdate {
     /// A note for the agency, up to 2,000 characters; `null` clears it.
     #[serde(default, deserialize_with = "present")]
     pub note: Option<Option<String>>,
+    /// The firm's place in the shortlist handed to the buyer, 1 to 100 (firms without one
+    /// follow, best score first); `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub position: Option<Option<i32>>,
+    /// What the contract is worth, on a `won` match only; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Contract>)]
+    pub contract: Option<Option<Contract>>,
 }
 
 impl MatchUpdate {
-    /// Checks the note.
+    /// Checks the note, the position and the contract.
     pub fn validate(&self) -> Result<(), ApiError> {
         let mut v = Violations::default();
         if let Some(Some(note)) = &self.note {
             v.check("note", text_block(note, 2000));
         }
+        if let Some(Some(position)) = self.position
+            && !(1..=100).contains(&position)
+        {
+            v.add("position", "must be between 1 and 100");
+        }
+        if let Some(Some(contract)) = &self.contract {
+            contract.check(&mut v);
+        }
         v.finish()
+    }
+
+    /// `before` with this update applied by `actor` at `now`; a 409 for a move that is not
+    /// allowed, a 422 for a contract on a match that is not won.
+    pub fn apply(self, before: &SavedMatch, actor: &str, now: DateTime<Utc>) -> Result<SavedMatch, ApiError> {
+        let status = self.status.unwrap_or(before.status);
+        check_match_move(before.status, status)?;
+        let contract = self.contract.unwrap_or(before.contract.clone());
+        if contract.is_some() && status != MatchStatus::Won {
+            return Err(ApiError::invalid(
+                "contract",
+                "only a won match records a contract",
+            ));
+        }
+        let moved = status != before.status;
+        let first_introduction = moved && status == MatchStatus::Introduced && before.introduced_at.is_none();
+        Ok(SavedMatch {
+            status,
+            note: self.note.unwrap_or(before.note.clone()),
+            position: self.position.unwrap_or(before.position),
+            contract,
+            status_changed_by: if moved {
+                actor.to_owned()
+            } else {
+                before.status_changed_by.clone()
+            },
+            status_changed_at: if moved { now } else { before.status_changed_at },
+            introduced_at: if first_introduction {
+                Some(now)
+            } else {
+                before.introduced_at
+            },
+            version: before.version + 1,
+            ..before.clone()
+        })
+    }
+
+    /// Whether it changes only what a won match may still learn once its request is closed:
+    /// the contract and the note.
+    pub fn is_late_outcome(&self) -> bool {
+        self.status.is_none() && self.position.is_none() && self.contract.is_some()
+    }
+}
+
+/// The contract a won introduction led to, as the agency estimates it. Statistics add values
+/// up per currency, never across currencies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"estimated_value": 180000, "currency": "EUR", "months": 24}))]
+pub struct Contract {
+    /// Estimated value in whole units of the currency, 1 to 1,000,000,000,000.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
+    pub estimated_value: i64,
+    /// ISO 4217 currency code, such as `XOF` or `EUR`.
+    pub currency: String,
+    /// The months it covers, 1 to 240.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 240)]
+    pub months: Option<i32>,
+}
+
+/// Largest estimated contract value.
+const MAX_CONTRACT_VALUE: i64 = 1_000_000_000_000;
+
+impl Contract {
+    fn check(&self, v: &mut Violations) {
+        if !(1..=MAX_CONTRACT_VALUE).contains(&self.estimated_value) {
+            v.add("contract.estimated_value", "must be between 1 and 1000000000000");
+        }
+        if iso_currency::Currency::from_code(&self.currency).is_none() {
+            v.add(
+                "contract.currency",
+                "must be an ISO 4217 currency code, such as XOF or EUR",
+            );
+        }
+        if let Some(months) = self.months
+            && !(1..=240).contains(&months)
+        {
+            v.add("contract.months", "must be between 1 and 240");
+        }
     }
 }
 
 /// Tells a `null` (`Some(None)`) from a missing field (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A firm saved for a request.
@@ -188,6 +299,15 @@ pub struct SavedMatch {
     /// The firm's assessment when it was saved: score, breakdown with reasons, and what rules it
     /// out if the agency proposed it despite a failed constraint.
     pub evaluation: MatchResult,
+    /// Its place in the shortlist, if the agency gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
+    /// What the contract is worth, once won.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract: Option<Contract>,
+    /// When it was first introduced to the buyer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introduced_at: Option<DateTime<Utc>>,
     /// Who last moved its status.
     pub status_changed_by: String,
     /// When.

@@ -50,6 +50,15 @@ pub fn count(value: i32, max: i32) -> Result<(), String> {
     }
 }
 
+/// A date from 2000 to 2100: what a business date in this directory can be.
+pub fn plausible_date(value: NaiveDate) -> Result<(), String> {
+    if (2000..=2100).contains(&value.year()) {
+        Ok(())
+    } else {
+        Err("must be a date from 2000 to 2100".into())
+    }
+}
+
 /// `from` is on or before `until` when both are given.
 pub fn date_order(from: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<(), String> {
     match (from, until) {

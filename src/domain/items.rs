@@ -291,6 +291,10 @@ pub struct ContactFields {
     /// Phone, E.164.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The firm agreed that the agency may hand this person's details to a buyer with a
+    /// shortlist (`contacts=true`). False until the firm says so.
+    #[serde(default)]
+    pub shareable: bool,
 }
 
 impl ItemFields for ContactFields {

@@ -14,23 +14,7 @@ use serde_json::Value;
 use super::french;
 use crate::error::PROBLEM_JSON;
 
-/// The languages problems are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// English, the default.
-    English,
-    /// French, the sector's working language.
-    French,
-}
-
-impl Language {
-    fn tag(self) -> &'static str {
-        match self {
-            Language::English => "en",
-            Language::French => "fr",
-        }
-    }
-}
+pub use crate::domain::language::Language;
 
 /// The language of an `Accept-Language` value (RFC 9110, 12.5.4): the highest weight among
 /// French and English, the first listed on a tie; `*` and anything else unreadable mean English.
@@ -82,7 +66,10 @@ pub async fn localize(
     }
     let (request, mut response) = response.into_parts();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(language.tag()));
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(language.code()),
+    );
     headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
     if language == Language::English {
         return Ok(ServiceResponse::new(request, response));

@@ -89,11 +89,13 @@ pub struct Page<T> {
 
 const CURSOR_VERSION: &str = "v1:";
 
-fn encode_cursor(key: &str) -> String {
+/// The opaque form of a row's key.
+pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}{key}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+/// The key an opaque cursor holds, or a 400.
+pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     let invalid = || ApiError::BadRequest("cursor is not one this API returned".into());
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;

@@ -47,7 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn matching_routes(cfg: &mut ServiceConfig) {
-    use matching::{matches, requests, stats};
+    use matching::{matches, requests, shortlist, stats};
     cfg.service(requests::create_buyer_request)
         .service(requests::list_buyer_requests)
         .service(requests::get_buyer_request)
@@ -59,6 +59,7 @@ fn matching_routes(cfg: &mut ServiceConfig) {
         .service(matches::save_match)
         .service(matches::update_match)
         .service(matches::preview_matches)
+        .service(shortlist::get_shortlist)
         .service(stats::matching_stats);
 }
 

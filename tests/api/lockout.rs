@@ -38,17 +38,20 @@ backend_test!(a_burst_of_failures_gets_no_more_checks_than_the_limit, |app| {
     .await;
     outcomes.assert_no_server_error();
     let checked = outcomes.count(401) + outcomes.count(200);
+    // The owner's success starts the account's window over (its earlier failures were
+    // strangers'), so when the right password drew one of the first five reservations, up to
+    // five more wrong ones are checked after it.
+    let owner_in = outcomes.count(200);
     assert!(
-        checked <= 5,
+        checked <= 5 + 5 * owner_in,
         "{checked} full checks for a limit of 5: {:?}",
         outcomes.statuses()
     );
     assert!(checked >= 1, "{:?}", outcomes.statuses());
     assert_eq!(checked + outcomes.count(429), 200, "{:?}", outcomes.statuses());
-    if outcomes.count(200) == 1 {
+    if owner_in == 1 {
         let logged_in: Vec<&usize> = outcomes.with_status(200).collect();
         assert_eq!(logged_in, [&150]);
-        assert!(outcomes.count(401) <= 4);
     }
 });
 

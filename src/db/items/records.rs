@@ -119,6 +119,7 @@ struct ContactRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    shareable: bool,
 }
 
 impl Row for ContactRow {
@@ -136,6 +137,7 @@ impl Row for ContactRow {
             version: item.version,
             created_at: item.created_at.naive_utc(),
             updated_at: item.updated_at.naive_utc(),
+            shareable: f.shareable,
         }
     }
 
@@ -145,6 +147,7 @@ impl Row for ContactRow {
             role_title: self.role_title,
             email: self.email,
             phone: self.phone,
+            shareable: self.shareable,
         };
         Ok(item(
             self.id,

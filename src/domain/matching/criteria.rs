@@ -110,10 +110,8 @@ impl MatchCriteria {
                 v.add(&field("min_capacity.amount"), "must be at least 1");
             }
         }
-        if let Some(date) = self.start_date
-            && !(2000..=2100).contains(&chrono::Datelike::year(&date))
-        {
-            v.add(&field("start_date"), "must be a date from 2000 to 2100");
+        if let Some(date) = self.start_date {
+            v.check(&field("start_date"), checks::plausible_date(date));
         }
     }
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::requests::find;
 use crate::auth::guard::{Auth, Matchmakers};
 use crate::db::{self, Pool, buyer_matches, matching};
-use crate::domain::buyer_request::{BuyerRequest, MatchUpdate, SavedMatch, check_match_move};
+use crate::domain::buyer_request::{BuyerRequest, MatchUpdate, SavedMatch};
 use crate::domain::matching::criteria::{MatchCriteria, Weights};
 use crate::domain::matching::explain::{MatchResult, explain};
 use crate::domain::matching::ranking::Ranking;
@@ -254,7 +254,7 @@ pub async fn save_match(
 ) -> Result<HttpResponse, ApiError> {
     let update = body.into_inner()?;
     update.validate()?;
-    if update.status.is_some() {
+    if update.status.is_some() || update.contract.is_some() {
         return Err(ApiError::invalid(
             "status",
             "a saved firm starts proposed; PATCH it to move it",
@@ -272,6 +272,7 @@ pub async fn save_match(
         if let Some(before) = buyer_matches::find(conn, &request.id, &organization_id)? {
             let after = SavedMatch {
                 note: update.note.unwrap_or(before.note.clone()),
+                position: update.position.unwrap_or(before.position),
                 version: before.version + 1,
                 ..before.clone()
             };
@@ -291,6 +292,9 @@ pub async fn save_match(
             status: MatchStatus::Proposed,
             note: update.note.flatten(),
             evaluation: explain(&matcher, &candidate, &matcher.assess(&candidate)),
+            position: update.position.flatten(),
+            contract: None,
+            introduced_at: None,
             status_changed_by: caller.id.clone(),
             status_changed_at: now,
             version: 1,
@@ -349,26 +353,12 @@ pub async fn update_match(
     .await?
     .ok_or(ApiError::NotFound)?;
     etag::check_sent(etag::sent_if_match(&req).as_deref(), &tag(&before))?;
-    let status = update.status.unwrap_or(before.status);
-    check_match_move(before.status, status)?;
-    ensure_active(&request)?;
-    let moved = status != before.status;
-    let after = SavedMatch {
-        status,
-        note: update.note.unwrap_or(before.note.clone()),
-        status_changed_by: if moved {
-            auth.caller.id.clone()
-        } else {
-            before.status_changed_by.clone()
-        },
-        status_changed_at: if moved {
-            db::now().and_utc()
-        } else {
-            before.status_changed_at
-        },
-        version: before.version + 1,
-        ..before.clone()
-    };
+    // A contract's value is often known after the request was closed: that alone may follow.
+    let late = update.is_late_outcome() && before.status == MatchStatus::Won;
+    let after = update.apply(&before, &auth.caller.id, db::now().and_utc())?;
+    if !late {
+        ensure_active(&request)?;
+    }
     let stored = after.clone();
     let caller = auth.caller;
     db::transaction(&pool, move |conn| {

@@ -3,4 +3,6 @@
 
 pub mod matches;
 pub mod requests;
+pub mod shortlist;
+mod shortlist_files;
 pub mod stats;

@@ -8,11 +8,12 @@ use crate::db::{self, Pool, audit, buyer_requests};
 use crate::domain::buyer_request::{BuyerRequest, BuyerRequestFields, check_request_move};
 use crate::domain::merge_patch;
 use crate::domain::reference::Reference;
+use crate::domain::request_query::{RequestQuery, RequestQueryParams, encode_after};
 use crate::domain::vocab::RequestStatus;
 use crate::error::ApiError;
 use crate::http::etag;
 use crate::http::json::Json;
-use crate::http::pagination::{Page, PageQuery};
+use crate::http::pagination::{Page, PageQuery, PageRequest, decode_cursor};
 use crate::routes::directory::{HistoryEntry, history_page};
 
 fn tag(request: &BuyerRequest) -> String {
@@ -62,6 +63,7 @@ pub async fn create_buyer_request(
         version: 1,
         created_at: now,
         updated_at: now,
+        closed_at: None,
     };
     let stored = request.clone();
     let caller = auth.caller;
@@ -71,29 +73,37 @@ pub async fn create_buyer_request(
     Ok(respond(response, request))
 }
 
-/// Lists buyer requests, oldest first, a page at a time. Agency and admins.
+/// Finds buyer requests: by status, wanted service (a category covers its services), buyer
+/// country, owner, recording date, deadline and words of the buyer's name or notes; a
+/// repeated parameter is OR, different ones AND. Sorted by recording (default), deadline or
+/// last change, a page at a time. Agency and admins.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
-    params(PageQuery),
+    params(RequestQueryParams),
     responses(
         (status = 200, description = "A page of requests", body = Page<BuyerRequest>),
-        (status = 400, description = "Bad limit or cursor"),
+        (status = 400, description = "An unknown parameter, a bad value, limit or cursor"),
     )
 )]
 #[get("/v1/buyer-requests")]
 pub async fn list_buyer_requests(
-    _auth: Auth<Matchmakers>,
+    auth: Auth<Matchmakers>,
+    req: HttpRequest,
     pool: web::Data<Pool>,
-    query: web::Query<PageQuery>,
+    reference: web::Data<Reference>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.validate()?;
-    let (after, fetch) = (page.after.clone(), page.fetch());
-    let rows = db::run(&pool, move |conn| {
-        buyer_requests::list(conn, after.as_deref(), fetch)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), |r| r)))
+    let mut query = RequestQuery::parse(req.query_string(), &reference, &auth.caller.id)?;
+    if let Some(cursor) = query.cursor.clone() {
+        query.start_after(&decode_cursor(&cursor)?)?;
+    }
+    let page = PageRequest {
+        after: None,
+        limit: query.limit,
+    };
+    let sort = query.sort;
+    let rows = db::run(&pool, move |conn| buyer_requests::list(conn, &query)).await?;
+    Ok(HttpResponse::Ok().json(page.page(rows, |r| encode_after(sort, r), |r| r)))
 }
 
 /// Reads a buyer request. Agency and admins.
@@ -160,10 +170,14 @@ pub async fn update_buyer_request(
     let fields = merge_patch::apply(&before.fields, patch)?;
     fields.validate(&reference)?;
     check_request_move(before.fields.status, fields.status)?;
+    let now = db::now().and_utc();
+    let closing =
+        before.is_active() && !matches!(fields.status, RequestStatus::Open | RequestStatus::Shortlisting);
     let after = BuyerRequest {
         fields,
         version: before.version + 1,
-        updated_at: db::now().and_utc(),
+        updated_at: now,
+        closed_at: if closing { Some(now) } else { before.closed_at },
         ..before.clone()
     };
     let stored = after.clone();

@@ -1,12 +1,14 @@
 //! Buyer matching: requests, rankings, saved matches and their outcomes, statistics, and the
 //! quality of rankings on a labelled set of firms.
 
+mod desk;
 mod fixture;
 mod outcomes;
 mod paths;
 mod quality;
 mod ranking;
 mod requests;
+mod shortlist;
 
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,0 +1,16 @@
+DROP INDEX audit_events_action_time_idx;
+ALTER TABLE contacts DROP COLUMN shareable;
+DROP INDEX buyer_matches_status_changed_idx;
+DROP INDEX buyer_matches_introduced_idx;
+ALTER TABLE buyer_matches DROP COLUMN contract_months;
+ALTER TABLE buyer_matches DROP COLUMN contract_currency;
+ALTER TABLE buyer_matches DROP COLUMN contract_value;
+ALTER TABLE buyer_matches DROP COLUMN shortlist_position;
+ALTER TABLE buyer_matches DROP COLUMN introduced_at;
+DROP INDEX buyer_request_services_code_idx;
+DROP INDEX buyer_requests_closed_idx;
+DROP INDEX buyer_requests_deadline_idx;
+DROP INDEX buyer_requests_updated_idx;
+ALTER TABLE buyer_requests DROP COLUMN search_text;
+ALTER TABLE buyer_requests DROP COLUMN closed_at;
+ALTER TABLE buyer_requests DROP COLUMN deadline;
