@@ -8,6 +8,7 @@ pub mod audit;
 pub mod buyer_matches;
 pub mod buyer_requests;
 pub mod buyer_stats;
+pub mod directory_stats;
 pub mod facet_facts;
 pub mod import_events;
 pub mod imports;

@@ -13,6 +13,16 @@ use super::vocab::{MatchStatus, RequestStatus};
 /// Most periods in one series.
 pub const MAX_PERIODS: usize = 600;
 
+/// The forms of a statistics answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SeriesFormat {
+    /// JSON (the default).
+    Json,
+    /// The series as CSV.
+    Csv,
+}
+
 /// The length of a series' periods: calendar months, quarters or years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -304,6 +314,28 @@ pub fn matching_series(
             }
         })
         .collect()
+}
+
+/// The directory's firms in one period.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct DirectoryPeriod {
+    /// The first day of the calendar period.
+    pub period_start: NaiveDate,
+    /// Firms published in the period (a firm published twice counts once).
+    pub published: i64,
+    /// Firms whose latest verification falls in the period.
+    pub verified: i64,
+    /// Firms changed in the period (themselves or their records), their creation aside.
+    pub updated: i64,
+}
+
+/// Published firms of one service category or region, now.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Coverage {
+    /// The category's taxonomy code, or the region as recorded (empty when none is).
+    pub key: String,
+    /// Published firms.
+    pub firms: i64,
 }
 
 #[cfg(test)]

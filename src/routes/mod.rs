@@ -47,7 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn matching_routes(cfg: &mut ServiceConfig) {
-    use matching::{matches, requests, shortlist, stats};
+    use matching::{directory_stats, matches, requests, shortlist, stats};
     cfg.service(requests::create_buyer_request)
         .service(requests::list_buyer_requests)
         .service(requests::get_buyer_request)
@@ -60,7 +60,8 @@ fn matching_routes(cfg: &mut ServiceConfig) {
         .service(matches::update_match)
         .service(matches::preview_matches)
         .service(shortlist::get_shortlist)
-        .service(stats::matching_stats);
+        .service(stats::matching_stats)
+        .service(directory_stats::get_directory_stats);
 }
 
 fn directory_routes(cfg: &mut ServiceConfig) {

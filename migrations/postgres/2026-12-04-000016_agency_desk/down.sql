@@ -1,3 +1,4 @@
+DROP INDEX audit_events_time_idx;
 DROP INDEX audit_events_action_time_idx;
 ALTER TABLE contacts DROP COLUMN shareable;
 DROP INDEX buyer_matches_status_changed_idx;

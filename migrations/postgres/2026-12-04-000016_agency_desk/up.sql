@@ -34,3 +34,4 @@ ALTER TABLE contacts ADD COLUMN shareable BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- The directory's series count organizations' events by action and time.
 CREATE INDEX audit_events_action_time_idx ON audit_events (entity_kind, action, occurred_at);
+CREATE INDEX audit_events_time_idx ON audit_events (occurred_at);

@@ -3,11 +3,13 @@
 
 mod desk;
 mod fixture;
+mod growth;
 mod outcomes;
 mod paths;
 mod quality;
 mod ranking;
 mod requests;
+mod series;
 mod shortlist;
 
 use reqwest::Method;

@@ -258,3 +258,82 @@ backend_test!(statistics_equal_a_direct_count, |app| {
     .await;
     assert_eq!(status, 400);
 });
+
+backend_test!(contracts_are_checked_and_may_follow_the_close, |app| {
+    let curator = app.token_for("curator").await;
+    let agency = app.token_for("agency").await;
+    let ids = enter_all(app, &curator, &FIRMS[..1]).await;
+    let body = json!({"buyer_name": "Buyer", "buyer_country": "FR", "criteria": {"services": ["bpo"]}});
+    let (_, created) = call(app, Method::POST, "/v1/buyer-requests", &agency, Some(&body)).await;
+    let request = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/buyer-requests/{request}/matches/{}", ids["F01"]);
+    assert_eq!(
+        call(app, Method::PUT, &path, &agency, Some(&json!({"position": 0})))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(call(app, Method::PUT, &path, &agency, None).await.0, 201);
+    let contract = json!({"estimated_value": 1000, "currency": "EUR"});
+    let (status, _) = call(
+        app,
+        Method::PATCH,
+        &path,
+        &agency,
+        Some(&json!({"contract": contract})),
+    )
+    .await;
+    assert_eq!(status, 422, "only a won match has a contract");
+    for step in ["shortlisted", "introduced", "won"] {
+        assert_eq!(
+            call(app, Method::PATCH, &path, &agency, Some(&json!({"status": step})))
+                .await
+                .0,
+            200
+        );
+    }
+    for bad in [
+        json!({"estimated_value": 0, "currency": "EUR"}),
+        json!({"estimated_value": 10, "currency": "EURO"}),
+        json!({"estimated_value": 10, "currency": "ZZZ"}),
+        json!({"estimated_value": 10, "currency": "EUR", "months": 0}),
+        json!({"estimated_value": 10}),
+    ] {
+        let (status, problem) = call(
+            app,
+            Method::PATCH,
+            &path,
+            &agency,
+            Some(&json!({"contract": bad})),
+        )
+        .await;
+        assert!(matches!(status, 400 | 422), "{bad}: {status} {problem}");
+    }
+    let version = app
+        .read_json(&format!("/v1/buyer-requests/{request}"), &agency)
+        .await["version"]
+        .as_i64()
+        .unwrap();
+    let closed = app
+        .authed(Method::PATCH, &format!("/v1/buyer-requests/{request}"), &agency)
+        .header("If-Match", format!("\"{version}\""))
+        .json(&json!({"status": "closed_won"}))
+        .send()
+        .await
+        .unwrap();
+    let closed: Value = closed.json().await.unwrap();
+    assert!(closed["closed_at"].is_string(), "{closed}");
+    let (status, saved) = call(
+        app,
+        Method::PATCH,
+        &path,
+        &agency,
+        Some(&json!({"contract": contract})),
+    )
+    .await;
+    assert_eq!(status, 200, "a value learnt after the close: {saved}");
+    assert_eq!(saved["contract"], contract);
+    assert!(saved["introduced_at"].is_string());
+    let (status, _) = call(app, Method::PATCH, &path, &agency, Some(&json!({"note": "late"}))).await;
+    assert_eq!(status, 409, "nothing else moves on a closed request");
+});
