@@ -131,14 +131,14 @@ pub struct MatchFact {
 
 /// Counts by status, every status listed (zeros included).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct StatusCounts {
+pub struct Tally {
     /// The sum.
     pub total: i64,
     /// Per status.
     pub by_status: BTreeMap<String, i64>,
 }
 
-impl StatusCounts {
+impl Tally {
     /// Zeros for `statuses`, then one for each of `seen`.
     pub fn new<'a>(statuses: impl Iterator<Item = &'a str>, seen: impl Iterator<Item = &'a str>) -> Self {
         Self::from_counts(statuses, seen.map(|s| (s.to_owned(), 1)))
@@ -153,7 +153,7 @@ impl StatusCounts {
         for (status, count) in counts {
             *by_status.entry(status).or_default() += count;
         }
-        StatusCounts {
+        Tally {
             total: by_status.values().sum(),
             by_status,
         }
@@ -196,11 +196,11 @@ pub struct MatchingPeriod {
     /// The first day of the calendar period.
     pub period_start: NaiveDate,
     /// Requests recorded in the period, by their status now.
-    pub requests_opened: StatusCounts,
+    pub requests_opened: Tally,
     /// Requests that reached a final status in the period, by that status.
-    pub requests_closed: StatusCounts,
+    pub requests_closed: Tally,
     /// Matches that reached their current status in the period, by status.
-    pub matches: StatusCounts,
+    pub matches: Tally,
     /// Matches introduced to their buyer for the first time in the period.
     pub introductions: i64,
     /// Distinct firms among those introductions.
@@ -274,12 +274,9 @@ pub fn matching_series(
             }
             MatchingPeriod {
                 period_start: p.start,
-                requests_opened: StatusCounts::new(request_statuses(), opened.map(|r| r.status.as_str())),
-                requests_closed: StatusCounts::new(
-                    final_statuses(),
-                    closed.iter().map(|r| r.status.as_str()),
-                ),
-                matches: StatusCounts::new(
+                requests_opened: Tally::new(request_statuses(), opened.map(|r| r.status.as_str())),
+                requests_closed: Tally::new(final_statuses(), closed.iter().map(|r| r.status.as_str())),
+                matches: Tally::new(
                     match_statuses(),
                     matches
                         .iter()

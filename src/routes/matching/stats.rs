@@ -12,7 +12,7 @@ use crate::auth::guard::{Auth, Matchmakers};
 use crate::db::{self, Pool, buyer_stats};
 use crate::domain::reference::Reference;
 use crate::domain::stats::{
-    CurrencyTotal, Interval, MatchingPeriod, SeriesFormat, StatusCounts, contract_totals, matching_series,
+    CurrencyTotal, Interval, MatchingPeriod, SeriesFormat, Tally, contract_totals, matching_series,
 };
 use crate::domain::vocab::{MatchStatus, RequestStatus};
 use crate::error::ApiError;
@@ -36,8 +36,8 @@ pub struct Period {
     pub format: Option<SeriesFormat>,
 }
 
-fn of_matches(counts: impl Iterator<Item = (String, i64)>) -> StatusCounts {
-    StatusCounts::from_counts(MatchStatus::ALL.iter().map(|s| s.as_str()), counts)
+fn of_matches(counts: impl Iterator<Item = (String, i64)>) -> Tally {
+    Tally::from_counts(MatchStatus::ALL.iter().map(|s| s.as_str()), counts)
 }
 
 /// Requests and their matches for one value of a grouping (a service, a buyer country).
@@ -48,7 +48,7 @@ pub struct Group {
     /// Requests that name it.
     pub requests: i64,
     /// Their matches, by outcome.
-    pub matches: StatusCounts,
+    pub matches: Tally,
 }
 
 /// Requests by status and matches by outcome, overall, by wanted service and by buyer country.
@@ -59,9 +59,9 @@ pub struct MatchingStats {
     /// Last day counted, if bounded.
     pub to: Option<NaiveDate>,
     /// Requests recorded in the period, by status.
-    pub requests: StatusCounts,
+    pub requests: Tally,
     /// Their matches, by outcome.
-    pub matches: StatusCounts,
+    pub matches: Tally,
     /// Per wanted service (a request naming two services counts in both), most requests first.
     pub by_service: Vec<Group>,
     /// Per buyer country, most requests first.
@@ -165,7 +165,7 @@ pub async fn matching_stats(
     Ok(HttpResponse::Ok().json(MatchingStats {
         from,
         to,
-        requests: StatusCounts::from_counts(
+        requests: Tally::from_counts(
             RequestStatus::ALL.iter().map(|s| s.as_str()),
             counts.requests.into_iter(),
         ),
