@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::requests::find;
 use crate::auth::guard::{Auth, Matchmakers};
-use crate::db::{self, Pool, buyer_matches, matching};
+use crate::db::{self, Pool, buyer_matches, buyer_requests, matching};
 use crate::domain::buyer_request::{BuyerRequest, MatchUpdate, SavedMatch};
 use crate::domain::matching::criteria::{MatchCriteria, Weights};
 use crate::domain::matching::explain::{MatchResult, explain};
@@ -345,24 +345,23 @@ pub async fn update_match(
     let update = body.into_inner()?;
     update.validate()?;
     let (request_id, organization_id) = path.into_inner();
-    let request = find(&pool, request_id).await?;
-    let id = request.id.clone();
-    let before = db::run(&pool, move |conn| {
-        buyer_matches::find(conn, &id, &organization_id)
-    })
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    etag::check_sent(etag::sent_if_match(&req).as_deref(), &tag(&before))?;
-    // A contract's value is often known after the request was closed: that alone may follow.
-    let late = update.is_late_outcome() && before.status == MatchStatus::Won;
-    let after = update.apply(&before, &auth.caller.id, db::now().and_utc())?;
-    if !late {
-        ensure_active(&request)?;
-    }
-    let stored = after.clone();
+    let sent = etag::sent_if_match(&req);
     let caller = auth.caller;
-    db::transaction(&pool, move |conn| {
-        buyer_matches::save(conn, &before, &stored, &caller)
+    let after = db::transaction(&pool, move |conn| {
+        // Moves on one request take turns, so that a PATCH without If-Match is applied to the
+        // match as the previous one left it, and the request's status is read as it stands.
+        db::hold_row(conn, "buyer_requests", &request_id)?;
+        let request = buyer_requests::find(conn, &request_id)?.ok_or(ApiError::NotFound)?;
+        let before = buyer_matches::find(conn, &request.id, &organization_id)?.ok_or(ApiError::NotFound)?;
+        etag::check_sent(sent.as_deref(), &tag(&before))?;
+        // A contract's value is often known after the request was closed: that alone may follow.
+        let late = update.is_late_outcome() && before.status == MatchStatus::Won;
+        let after = update.apply(&before, &caller.id, db::now().and_utc())?;
+        if !late {
+            ensure_active(&request)?;
+        }
+        buyer_matches::save(conn, &before, &after, &caller)?;
+        Ok(after)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -11,6 +11,7 @@ mod ranking;
 mod requests;
 mod series;
 mod shortlist;
+mod shortlist_races;
 
 use reqwest::Method;
 use serde_json::{Value, json};

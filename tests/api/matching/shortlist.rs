@@ -17,10 +17,10 @@ use crate::helpers::TestApp;
 const SHARED_PERSON: &str = "Awa Ndiaye";
 const PRIVATE_PERSON: &str = "Moussa Réservé";
 
-struct Desk {
-    agency: String,
-    request: String,
-    ids: HashMap<&'static str, String>,
+pub(super) struct Desk {
+    pub(super) agency: String,
+    pub(super) request: String,
+    pub(super) ids: HashMap<&'static str, String>,
     /// Firm keys in the order the buyer must see them.
     expected: Vec<&'static str>,
     shared_contact: String,
@@ -44,7 +44,7 @@ async fn add_contact(app: &TestApp, curator: &str, org: &str, name: &str, sharea
 
 /// Five firms saved for a request: F03 placed first and F01 second by the agency, F02
 /// declined, F04 and F05 by score. F01 has a shareable and a private contact, F03 a private one.
-async fn desk(app: &TestApp) -> Desk {
+pub(super) async fn desk(app: &TestApp) -> Desk {
     let curator = app.token_for("curator").await;
     let agency = app.token_for("agency").await;
     let ids = enter_all(app, &curator, &FIRMS[..5]).await;
