@@ -190,7 +190,7 @@ fn pick(text: &Bilingual, language: Language) -> String {
 /// Everything the shortlist is made of.
 pub struct Parts<'a> {
     pub request: &'a BuyerRequest,
-    /// Saved matches in the agency's order.
+    /// The listed matches ([`is_listed`]) in the agency's order.
     pub matches: &'a [SavedMatch],
     pub organizations: &'a [Organization],
     pub records: &'a std::collections::HashMap<String, Records>,
@@ -267,7 +267,6 @@ impl Parts<'_> {
         let firms = self
             .matches
             .iter()
-            .filter(|m| is_listed(m))
             .filter_map(|m| {
                 let org = self.organizations.iter().find(|o| o.id == m.organization_id)?;
                 (org.status == Status::Published).then_some((m, org))
