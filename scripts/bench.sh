@@ -129,14 +129,14 @@ for BACKEND in "${BACKENDS[@]}"; do
       scenario "change-feed page" "/v1/changes?after=$MIDDLE&limit=100"
     fi
     if runs matching; then
-      BENCH_BODY='{"criteria": {"services": ["bpo"], "required_languages": ["fr"]}, "options": {"limit": 50}}' \
+      BENCH_BODY='{"criteria": {"services": ["bpo"], "required_languages": ["fr"]}, "options": {"limit": 50, "include_samples": true}}' \
         scenario "match, broad (top 50)" "/v1/matches/preview" 10 scripts/post.lua
       BENCH_BODY='{"criteria": {"services": ["bpo.contact_center_inbound"], "required_languages": ["en"],
         "required_certifications": ["iso_iec_27001"], "min_capacity": {"amount": 100, "unit": "seats"}},
-        "options": {"limit": 50}}' \
+        "options": {"limit": 50, "include_samples": true}}' \
         scenario "match, narrow (top 50)" "/v1/matches/preview" 10 scripts/post.lua
       BENCH_BODY='{"criteria": {"services": ["bpo"], "preferred_languages": ["en", "es"],
-        "min_capacity": {"amount": 50, "unit": "seats"}}, "options": {"limit": 50}}' \
+        "min_capacity": {"amount": 50, "unit": "seats"}}, "options": {"limit": 50, "include_samples": true}}' \
         scenario "match, scored (top 50)" "/v1/matches/preview" 10 scripts/post.lua
     fi
     if runs writes; then

@@ -177,8 +177,10 @@ def requests_for(base, token):
         {"services": [codes[3]], "min_capacity": {"amount": 10, "unit": "fte"}, "required_languages": ["en"]},
     ]
     for criteria in needs:
+        # The corpus's firms are synthetic samples, which rankings leave out unless asked.
         for options in [{}, {"limit": 50}, {"include_excluded": True, "limit": 10},
                         {"weights": {"service_fit": 3, "spare_capacity": 0}}]:
+            options = {**options, "include_samples": True}
             corpus.append(("admin", "POST", "/v1/matches/preview", {"criteria": criteria, "options": options}))
     refused = ["limit=0", "limit=101", "sort=bogus", "country=S", "cursor=garbage", "min_seats=-1",
                "sort=relevance", "founded_from=2020&founded_to=2010", "service=nope.nothing",
@@ -196,7 +198,8 @@ def requests_for(base, token):
         corpus.append(("partner", "GET", "/v1/organizations?" + query(**params), None))
     for id in ids[:4]:
         corpus.append(("partner", "GET", f"/v1/organizations/{id}?include={everything}", None))
-    corpus.append(("partner", "POST", "/v1/matches/preview", {"criteria": needs[1], "options": {}}))
+    corpus.append(("partner", "POST", "/v1/matches/preview",
+                   {"criteria": needs[1], "options": {"include_samples": True}}))
     return corpus
 
 

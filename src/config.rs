@@ -171,6 +171,11 @@ pub struct Settings {
     /// Send `Strict-Transport-Security` (for deployments served over TLS).
     #[arg(long, global = true, env = "ANNUAIRE_HSTS")]
     pub hsts: bool,
+
+    /// The four-eyes rule: whoever submitted an entry for review cannot approve it.
+    #[arg(long, global = true, env = "ANNUAIRE_FOUR_EYES", default_value_t = true,
+          action = clap::ArgAction::Set)]
+    pub four_eyes: bool,
 }
 
 /// Sessions, tokens, first administrator and brute-force protection.

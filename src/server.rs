@@ -84,6 +84,9 @@ impl Application {
         let counted = faults.clone();
         let cors_origins = settings.cors_origins.clone();
         let proxies = web::Data::new(TrustedProxies(settings.trusted_proxies.clone()));
+        let review_rules = web::Data::new(crate::domain::review::ReviewRules {
+            four_eyes: settings.four_eyes,
+        });
         let hsts = settings.hsts;
         let budget = |per_minute: u32, burst: u32| Budget {
             per_minute: NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN),
@@ -109,6 +112,7 @@ impl Application {
                 .app_data(facets.clone())
                 .app_data(counted.clone())
                 .app_data(proxies.clone())
+                .app_data(review_rules.clone())
                 .app_data(rate_limits.clone())
                 .app_data(web::QueryConfig::default().error_handler(json::query_error))
                 .app_data(web::PathConfig::default().error_handler(json::path_error))

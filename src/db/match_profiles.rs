@@ -55,6 +55,7 @@ pub fn insert_many(
                 match_profiles::verified_at.eq(org.verification.as_ref().map(|v| v.verified_at.naive_utc())),
                 match_profiles::records.eq(serde_json::to_string(profile).map_err(ApiError::internal)?),
                 match_profiles::terms.eq(profile.terms()),
+                match_profiles::is_sample.eq(org.fields.is_sample),
             ))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;

@@ -54,7 +54,7 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
         let mut size = (ranking.limit() * WINDOW_PER_RESULT).max(SMALLEST_WINDOW);
         let mut first_window = true;
         loop {
-            let rows = window(conn, &band, after.as_ref(), size)?;
+            let rows = window(conn, &band, after.as_ref(), size, ranking.include_samples())?;
             let end = (rows.len() == size)
                 .then(|| rows.last().map(ProfileRow::key))
                 .flatten();
@@ -85,7 +85,7 @@ pub fn rank(conn: &mut DbConnection, ranking: &mut Ranking<'_>) -> Result<(), Ap
             }
             if first_window && few && !probed {
                 probed = true;
-                if let Some(rows) = few_candidates(conn, &search.terms)? {
+                if let Some(rows) = few_candidates(conn, &search.terms, ranking.include_samples())? {
                     ranking.consider(decoded(rows)?);
                     return Ok(());
                 }
@@ -110,7 +110,14 @@ fn settled_by_full_marks(
     let page = ranking.limit() * FULL_MARKS_PAGE_PER_RESULT;
     let mut after: Option<Key> = None;
     loop {
-        let rows = best_first(conn, full_marks, band, after.as_ref(), page)?;
+        let rows = best_first(
+            conn,
+            full_marks,
+            band,
+            after.as_ref(),
+            page,
+            ranking.include_samples(),
+        )?;
         let last = (rows.len() == page)
             .then(|| rows.last().map(ProfileRow::key))
             .flatten();
@@ -151,6 +158,19 @@ impl Search {
             .map(|marks| terms.with_full_marks(&need, marks));
         Search { terms, full_marks }
     }
+}
+
+/// Which of these firms are demonstration firms.
+pub fn samples_among(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<std::collections::HashSet<String>, ApiError> {
+    let found: Vec<String> = match_profiles::table
+        .filter(match_profiles::organization_id.eq_any(ids))
+        .filter(match_profiles::is_sample)
+        .select(match_profiles::organization_id)
+        .load(conn)?;
+    Ok(found.into_iter().collect())
 }
 
 /// One published firm as a candidate, whatever it offers; `None` when there is no such
@@ -212,9 +232,14 @@ fn decoded(rows: Vec<ProfileRow>) -> Result<Vec<Candidate>, ApiError> {
 /// Every profile that holds the need's terms, if there are at most [`SMALL_SET`]: the term
 /// index intersects their lists, so a narrow need costs in proportion to the firms that may
 /// meet it, not to those offering the service.
-fn few_candidates(conn: &mut DbConnection, terms: &TermQuery) -> Result<Option<Vec<ProfileRow>>, ApiError> {
+fn few_candidates(
+    conn: &mut DbConnection,
+    terms: &TermQuery,
+    samples: bool,
+) -> Result<Option<Vec<ProfileRow>>, ApiError> {
     let mut sql = Sql::new(PROFILE);
     holding(&mut sql, conn.backend(), terms);
+    real_only(&mut sql, samples);
     sql.push(" LIMIT ").bind(Value::Int(SMALL_SET as i32 + 1));
     let rows: Vec<ProfileRow> = sql.load(conn)?;
     Ok((rows.len() <= SMALL_SET).then_some(rows))
@@ -227,15 +252,24 @@ fn best_first(
     band: &VerificationBand,
     after: Option<&Key>,
     limit: usize,
+    samples: bool,
 ) -> Result<Vec<ProfileRow>, ApiError> {
     let backend = conn.backend();
     let mut sql = Sql::new(PROFILE);
     holding(&mut sql, backend, terms);
+    real_only(&mut sql, samples);
     in_band(&mut sql, backend, band);
     after_key(&mut sql, after);
     sql.push(" ORDER BY p.name, p.organization_id LIMIT ")
         .bind(Value::Int(limit as i32));
     sql.load(conn)
+}
+
+/// Leaves demonstration firms out unless `samples` asks for them.
+fn real_only(sql: &mut Sql, samples: bool) {
+    if !samples {
+        sql.push(" AND NOT p.is_sample");
+    }
 }
 
 /// Restricts `p` to the profiles holding `terms`, through the term index, and opens the
@@ -296,9 +330,11 @@ fn window(
     band: &VerificationBand,
     after: Option<&Key>,
     size: usize,
+    samples: bool,
 ) -> Result<Vec<ProfileRow>, ApiError> {
     let mut sql = Sql::new(PROFILE);
     sql.push(" WHERE 1 = 1");
+    real_only(&mut sql, samples);
     in_band(&mut sql, conn.backend(), band);
     after_key(&mut sql, after);
     sql.push(" ORDER BY p.name, p.organization_id LIMIT ")

@@ -22,6 +22,7 @@ pub(crate) mod pool;
 pub mod programmes;
 pub mod reference;
 pub mod representations;
+pub mod reviews;
 pub mod schema;
 pub mod search;
 pub mod security_events;

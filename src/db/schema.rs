@@ -1,7 +1,9 @@
 //! Table definitions, kept by hand in step with `migrations/`.
 
 mod matching;
+mod review;
 pub use matching::*;
+pub use review::*;
 
 diesel::table! {
     users (id) {
@@ -174,6 +176,7 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         records -> Text,
         terms -> Text,
+        is_sample -> Bool,
     }
 }
 

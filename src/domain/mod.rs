@@ -19,6 +19,7 @@ mod properties;
 pub mod query_params;
 pub mod reference;
 pub mod request_query;
+pub mod review;
 pub mod role;
 pub mod search;
 pub mod security;

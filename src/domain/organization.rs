@@ -242,6 +242,10 @@ pub enum Action {
     Archive,
     /// Record a verification (not on archived records).
     Verify,
+    /// A reviewer's approval: in review to published.
+    Approve,
+    /// A reviewer's request for changes: in review back to draft.
+    RequestChanges,
 }
 
 impl Action {
@@ -253,7 +257,25 @@ impl Action {
             Action::Unpublish => "unpublished",
             Action::Archive => "archived",
             Action::Verify => "verified",
+            Action::Approve => "approved",
+            Action::RequestChanges => "changes_requested",
         }
+    }
+
+    /// The action's name in the audit trail and the change feed: an approval is recorded as
+    /// the publication it is, so that mirrors and the series see one kind of event; the review
+    /// thread records it as an approval.
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            Action::Approve => "published",
+            other => other.as_str(),
+        }
+    }
+
+    /// Whether the action publishes an entry in review, which its submitter may not do under
+    /// the four-eyes rule (sending it back to draft stays open to them: it publishes nothing).
+    pub fn approves_review(self, from: Status) -> bool {
+        from == Status::InReview && matches!(self, Action::Approve | Action::Publish)
     }
 
     /// The status after the action, or why it is not allowed from `from` (a 409).
@@ -265,6 +287,8 @@ impl Action {
             (Action::Unpublish, Published) => Draft,
             (Action::Archive, Draft | InReview | Published) => Archived,
             (Action::Verify, status) if status != Archived => status,
+            (Action::Approve, InReview) => Published,
+            (Action::RequestChanges, InReview) => Draft,
             (action, status) => {
                 return Err(ApiError::Conflict(format!(
                     "An organization in status {} cannot be {}.",
@@ -299,5 +323,10 @@ mod tests {
         assert!(Action::Unpublish.next_status(Status::Draft).is_err());
         assert!(Action::Verify.next_status(Status::Archived).is_err());
         assert!(Action::Submit.next_status(Status::Published).is_err());
+        assert_eq!(
+            Action::RequestChanges.next_status(Status::InReview).unwrap(),
+            Status::Draft
+        );
+        assert!(Action::Approve.next_status(Status::Draft).is_err());
     }
 }

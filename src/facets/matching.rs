@@ -30,7 +30,10 @@ pub fn rank(index: &Index, ranking: &mut Ranking<'_>) {
         .iter()
         .flat_map(|code| matcher.reference().with_descendants(code))
         .collect();
-    let candidates = index.match_candidates(&wanted, matcher.criteria(), !ranking.include_excluded());
+    let mut candidates = index.match_candidates(&wanted, matcher.criteria(), !ranking.include_excluded());
+    if !ranking.include_samples() {
+        candidates.subtract(index.samples());
+    }
     let mut verified_candidates = candidates.clone();
     verified_candidates.intersect_with(index.profiles().ever_verified());
     for band in verification_bands(matcher.today()) {

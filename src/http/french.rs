@@ -85,6 +85,8 @@ fn participle(action: &str) -> &str {
         "unpublished" => "dépubliée",
         "archived" => "archivée",
         "verified" => "vérifiée",
+        "approved" => "approuvée",
+        "changes_requested" => "renvoyée en brouillon",
         other => other,
     }
 }

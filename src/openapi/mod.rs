@@ -37,6 +37,7 @@ mod shape;
         (name = "api-keys", description = "Keys for partner portals"),
         (name = "imports", description = "Spreadsheet imports for curators: CSV and XLSX, dry run, atomic commit, jobs"),
         (name = "matching", description = "The agency's matchmaking: buyer requests, ranked and explained shortlists, outcomes"),
+        (name = "reviews", description = "Review decisions on directory entries, their threads, and the queue of what waits"),
     ),
 )]
 pub struct ApiDoc;

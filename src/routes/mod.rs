@@ -65,7 +65,7 @@ fn matching_routes(cfg: &mut ServiceConfig) {
 }
 
 fn directory_routes(cfg: &mut ServiceConfig) {
-    use directory::{organizations as orgs, programmes, reference, search, *};
+    use directory::{organizations as orgs, programmes, reference, reviews, search, *};
     cfg.service(reference::taxonomy)
         .service(reference::countries)
         .service(reference::languages)
@@ -83,6 +83,11 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(orgs::unpublish_organization)
         .service(orgs::archive_organization)
         .service(orgs::verify_organization)
+        .service(reviews::approve_organization)
+        .service(reviews::request_changes)
+        .service(reviews::list_reviews)
+        .service(reviews::add_review_comment)
+        .service(reviews::review_queue)
         .service(list_capabilities)
         .service(create_capability)
         .service(get_capability)

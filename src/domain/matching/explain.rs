@@ -85,6 +85,9 @@ pub struct MatchResult {
     /// For a firm ruled out: every constraint it fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded_by: Vec<ExclusionReason>,
+    /// A demonstration firm, not a real company: ranked only when `include_samples` asked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sample: bool,
 }
 
 /// Puts `assessment` of `candidate` into words.
@@ -111,6 +114,8 @@ pub fn explain(matcher: &Matcher<'_>, candidate: &Candidate, assessment: &Assess
             })
             .collect(),
         excluded_by: assessment.exclusions.iter().map(|e| words.exclusion(e)).collect(),
+        // Known to the route, which looks the ranked firms up.
+        sample: false,
     }
 }
 

@@ -13,6 +13,8 @@ pub struct Ranking<'a> {
     matcher: &'a Matcher<'a>,
     limit: usize,
     include_excluded: bool,
+    /// Whether demonstration firms (`is_sample`) may be ranked at all.
+    include_samples: bool,
     eligible: Vec<(Assessment, Candidate)>,
     excluded: Vec<(Assessment, Candidate)>,
     /// Firms already assessed: the same firm may be read twice along different paths.
@@ -26,6 +28,7 @@ impl<'a> Ranking<'a> {
             matcher,
             limit,
             include_excluded,
+            include_samples: false,
             eligible: Vec::new(),
             excluded: Vec::new(),
             seen: HashSet::new(),
@@ -40,6 +43,17 @@ impl<'a> Ranking<'a> {
     /// How many firms the ranking keeps.
     pub fn limit(&self) -> usize {
         self.limit
+    }
+
+    /// Ranks demonstration firms too, when `include` says so; by default a buyer never meets one.
+    pub fn with_samples(mut self, include: bool) -> Self {
+        self.include_samples = include;
+        self
+    }
+
+    /// Whether demonstration firms may be ranked; the candidate sources leave them out unless.
+    pub fn include_samples(&self) -> bool {
+        self.include_samples
     }
 
     /// Whether firms that fail a hard constraint are wanted too.

@@ -42,6 +42,11 @@ impl Index {
         self.profiles.order(|o| ordinals.id_of(o).unwrap_or_default());
     }
 
+    /// The demonstration organizations (`is_sample`).
+    pub fn samples(&self) -> &Bitset {
+        &self.sample
+    }
+
     /// The match profiles of published firms.
     pub fn profiles(&self) -> &Profiles {
         &self.profiles

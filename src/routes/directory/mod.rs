@@ -5,6 +5,7 @@ pub mod organizations;
 pub mod programmes;
 mod records;
 pub mod reference;
+pub mod reviews;
 pub mod search;
 
 pub use records::*;

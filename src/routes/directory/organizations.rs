@@ -8,6 +8,7 @@ use crate::db::{self, Pool, organizations};
 use crate::domain::checks::slugify;
 use crate::domain::organization::{Action, Organization, OrganizationFields, Verification};
 use crate::domain::reference::Reference;
+use crate::domain::review::{self, ReviewRules};
 use crate::domain::visibility::Viewer;
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
@@ -137,12 +138,16 @@ pub async fn update_organization(
 /// checked and saved in one transaction holding its row, so that of concurrent moves each
 /// sees the outcome of those before it: a move that was overtaken is judged against the new
 /// status (409 if no longer allowed), never refused as a stale version it did not claim.
-async fn transition(
+/// Submissions and decisions on entries in review go to the review thread in the same
+/// transaction, with `comment`; the four-eyes rule reads the thread's latest submission.
+pub(super) async fn transition(
     auth: Auth<Curators>,
     req: HttpRequest,
     pool: web::Data<Pool>,
+    rules: ReviewRules,
     id: String,
     action: Action,
+    comment: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
     let if_match = etag::sent_if_match(&req);
@@ -154,6 +159,10 @@ async fn transition(
         etag::check_sent(if_match.as_deref(), &etag::tag(before.version, viewer))?;
         let now = db::now().and_utc();
         let status = action.next_status(before.status)?;
+        if action.approves_review(before.status) {
+            let submitter = db::reviews::submitter(conn, &before.id)?;
+            review::may_decide(rules.four_eyes, submitter.as_deref(), &caller.id)?;
+        }
         let verification = match action {
             Action::Verify => Some(Verification {
                 verified_at: now,
@@ -168,7 +177,10 @@ async fn transition(
             updated_at: now,
             ..before.clone()
         };
-        organizations::save(conn, &before, &after, action.as_str(), &caller)?;
+        organizations::save(conn, &before, &after, action.audit_name(), &caller)?;
+        if let Some(kind) = review::entry_of(action, before.status) {
+            db::reviews::record(conn, &after.id, kind, comment.as_deref(), after.version, &caller)?;
+        }
         Ok(after)
     })
     .await?;
@@ -189,7 +201,7 @@ macro_rules! lifecycle_route {
             responses(
                 (status = 200, description = "Done", body = Organization, headers(("ETag" = String))),
                 (status = 404, description = "No such organization"),
-                (status = 409, description = "Not allowed from the current status"),
+                (status = 409, description = "Not allowed from the current status, or refused by the four-eyes rule"),
                 (status = 412, description = "Changed since you read it"),
             )
         )]
@@ -198,9 +210,10 @@ macro_rules! lifecycle_route {
             auth: Auth<Curators>,
             req: HttpRequest,
             pool: web::Data<Pool>,
+            rules: web::Data<ReviewRules>,
             id: web::Path<String>,
         ) -> Result<HttpResponse, ApiError> {
-            transition(auth, req, pool, id.into_inner(), $action).await
+            transition(auth, req, pool, **rules, id.into_inner(), $action, None).await
         }
     };
 }
@@ -209,13 +222,13 @@ lifecycle_route!(
     submit_organization,
     "/v1/organizations/{id}/submit",
     Action::Submit,
-    "Submits a draft for review (draft → in_review). Curators and admins."
+    "Submits a draft for review (draft → in_review); it joins the review queue and its thread records who asked. Curators and admins."
 );
 lifecycle_route!(
     publish_organization,
     "/v1/organizations/{id}/publish",
     Action::Publish,
-    "Publishes an organization (draft or in_review → published): partners see it from now on. Curators and admins."
+    "Publishes an organization (draft or in_review → published): partners see it from now on. An entry in review is published as by `approve`: under the four-eyes rule not by whoever submitted it. Curators and admins."
 );
 lifecycle_route!(
     unpublish_organization,

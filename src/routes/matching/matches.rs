@@ -41,6 +41,10 @@ pub struct RankOptions {
     pub include_excluded: bool,
     /// The weight of each criterion; the defaults when left out.
     pub weights: Option<Weights>,
+    /// Also rank demonstration firms (`is_sample`), each flagged `sample`: left out by default,
+    /// so that a buyer is never shown a firm that does not exist.
+    #[serde(default)]
+    pub include_samples: bool,
 }
 
 impl RankOptions {
@@ -95,14 +99,27 @@ async fn rank(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, weights) = options.check()?;
     let include_excluded = options.include_excluded;
+    let include_samples = options.include_samples;
     let answer = db::run(pool, move |conn| {
         let matcher = Matcher::new(&criteria, weights, &reference, Utc::now().date_naive());
-        let mut ranking = Ranking::new(&matcher, limit as usize, include_excluded);
+        let mut ranking =
+            Ranking::new(&matcher, limit as usize, include_excluded).with_samples(include_samples);
         // While the in-memory index loads, the database ranks.
         if !index.rank(conn, &mut ranking)? {
             matching::rank(conn, &mut ranking)?;
         }
-        let (results, excluded) = ranking.finish();
+        let (mut results, mut excluded) = ranking.finish();
+        if include_samples {
+            let ids: Vec<&str> = results
+                .iter()
+                .chain(&excluded)
+                .map(|r| r.organization_id.as_str())
+                .collect();
+            let samples = matching::samples_among(conn, &ids)?;
+            for result in results.iter_mut().chain(excluded.iter_mut()) {
+                result.sample = samples.contains(&result.organization_id);
+            }
+        }
         Ok(RankingAnswer {
             request_id,
             reference_date: matcher.reference_date(),

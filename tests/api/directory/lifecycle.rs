@@ -16,7 +16,8 @@ backend_test!(actions_follow_the_lifecycle, |app| {
         "a draft is not published"
     );
     assert_eq!(act(app, &curator, id, "submit").await, 200);
-    assert_eq!(act(app, &curator, id, "publish").await, 200);
+    let reviewer = app.token_for("curator").await;
+    assert_eq!(act(app, &reviewer, id, "publish").await, 200);
     assert_eq!(act(app, &curator, id, "verify").await, 200);
     assert_eq!(act(app, &curator, id, "unpublish").await, 200);
     assert_eq!(act(app, &curator, id, "archive").await, 200);

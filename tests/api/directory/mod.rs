@@ -9,6 +9,7 @@ mod lookups;
 mod organizations;
 mod records;
 mod reference;
+mod reviews;
 mod validity;
 mod visibility;
 

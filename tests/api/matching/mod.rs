@@ -9,6 +9,7 @@ mod paths;
 mod quality;
 mod ranking;
 mod requests;
+mod samples;
 mod series;
 mod shortlist;
 mod shortlist_races;

@@ -254,12 +254,19 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
         ),
     ];
     for (criteria, limit) in needs.clone() {
-        let fast = preview(app, &agency, criteria.clone(), json!({"limit": limit})).await;
+        // The synthetic firms are samples, ranked when asked.
+        let fast = preview(
+            app,
+            &agency,
+            criteria.clone(),
+            json!({"limit": limit, "include_samples": true}),
+        )
+        .await;
         let full = preview(
             app,
             &agency,
             criteria.clone(),
-            json!({"limit": limit, "include_excluded": true}),
+            json!({"limit": limit, "include_excluded": true, "include_samples": true}),
         )
         .await;
         assert_eq!(fast["results"].as_array().unwrap().len(), limit, "{criteria}");
@@ -272,7 +279,7 @@ backend_test!(a_ranking_that_stops_early_gives_the_exhaustive_top, |app| {
     // The verified firms are the last by name, software firms: among software firms only
     // verification tells them apart.
     let it = json!({"services": ["it"], "required_languages": ["fr"]});
-    let broad = preview(app, &agency, it, json!({})).await;
+    let broad = preview(app, &agency, it, json!({"include_samples": true})).await;
     let mut top: Vec<String> = ranked_ids(&broad, "results").into_iter().take(3).collect();
     let mut verified = verified;
     top.sort();

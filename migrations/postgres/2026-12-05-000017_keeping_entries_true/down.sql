@@ -1,0 +1,2 @@
+ALTER TABLE match_profiles DROP COLUMN is_sample;
+DROP TABLE organization_reviews;
