@@ -75,7 +75,8 @@ pub(super) fn in_commit_order(conn: &mut DbConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn actor_kind(actor: &Caller) -> &'static str {
+/// The stored name of the kind of caller `actor` is.
+pub(super) fn actor_kind(actor: &Caller) -> &'static str {
     match actor.kind {
         CallerKind::User => "user",
         CallerKind::ApiKey => "api_key",

@@ -26,11 +26,6 @@ pub fn record(
     version: i32,
     author: &Caller,
 ) -> Result<(), ApiError> {
-    let author_kind = match author.kind {
-        CallerKind::User => "user",
-        CallerKind::ApiKey => "api_key",
-        CallerKind::System => "system",
-    };
     diesel::insert_into(organization_reviews::table)
         .values((
             organization_reviews::id.eq(uuid::Uuid::now_v7().to_string()),
@@ -39,7 +34,7 @@ pub fn record(
             organization_reviews::comment.eq(comment),
             organization_reviews::version.eq(version),
             organization_reviews::author_id.eq(&author.id),
-            organization_reviews::author_kind.eq(author_kind),
+            organization_reviews::author_kind.eq(super::audit::actor_kind(author)),
             organization_reviews::created_at.eq(super::now()),
         ))
         .execute(conn)?;
@@ -210,13 +205,18 @@ fn published_states(
         .order(audit_events::position)
         .select((audit_events::entity_id, audit_events::after_state))
         .load(conn)?;
-    let mut states = HashMap::new();
-    for (id, state) in rows {
-        // Erased states (personal data requests) leave nothing to compare with.
-        let Some(state) = state else { continue };
-        let org: Organization = serde_json::from_str(&state).map_err(ApiError::internal)?;
-        let fields = serde_json::to_value(&org.fields).map_err(ApiError::internal)?;
-        states.insert(id, (org.version, fields));
-    }
-    Ok(states)
+    // In position order, the last publication of each organization stays; erased states
+    // (personal data requests) leave nothing to compare with.
+    let latest: HashMap<String, String> = rows
+        .into_iter()
+        .filter_map(|(id, state)| Some((id, state?)))
+        .collect();
+    latest
+        .into_iter()
+        .map(|(id, state)| {
+            let org: Organization = serde_json::from_str(&state).map_err(ApiError::internal)?;
+            let fields = serde_json::to_value(&org.fields).map_err(ApiError::internal)?;
+            Ok((id, (org.version, fields)))
+        })
+        .collect()
 }
