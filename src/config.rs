@@ -55,6 +55,9 @@ pub enum Command {
         /// Publish the organizations the file creates (else they start as drafts).
         #[arg(long)]
         publish: bool,
+        /// Create organizations even when they resemble others (else such rows are refused).
+        #[arg(long)]
+        allow_duplicate: bool,
         /// Print the columns of every kind of row as Markdown, as the README lists them.
         #[arg(long, conflicts_with = "file")]
         columns: bool,

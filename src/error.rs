@@ -36,6 +36,11 @@ pub struct Problem {
     /// On 422: every invalid field of the request, all at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// On a 409 for a likely duplicate: the organizations the entry resembles, each with the
+    /// evidence (see the schema `Candidate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub candidates: Option<serde_json::Value>,
 }
 
 /// One invalid field of a request.
@@ -71,6 +76,9 @@ pub enum ApiError {
     /// The request conflicts with the current state of the resource.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The new entry resembles organizations of the directory: these candidates, serialized.
+    #[error("likely duplicate")]
+    LikelyDuplicate(serde_json::Value),
     /// `If-Match` does not match the current version.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -127,6 +135,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => {
                 "This path does not accept this method; see the Allow header.".into()
             }
+            ApiError::LikelyDuplicate(_) => "This organization looks like one already in the directory (see `candidates`); send `allow_duplicate=true` to create it anyway.".into(),
             ApiError::PreconditionFailed => "The resource changed since you read it; read it again.".into(),
             ApiError::PayloadTooLarge(limit) => format!("The body exceeds {limit} bytes."),
             ApiError::PreconditionRequired => "Send If-Match with the ETag you read.".into(),
@@ -143,6 +152,9 @@ impl ApiError {
         if let ApiError::Validation(errors) = self {
             problem.errors = Some(errors.clone());
         }
+        if let ApiError::LikelyDuplicate(candidates) = self {
+            problem.candidates = Some(candidates.clone());
+        }
         problem
     }
 }
@@ -158,6 +170,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: None,
+            candidates: None,
         }
     }
 }
@@ -171,7 +184,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::LikelyDuplicate(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -49,9 +49,17 @@ fn main() -> ExitCode {
             kind,
             dry_run,
             publish,
+            allow_duplicate,
             columns,
             generate,
-        } => import(&settings, file, kind, dry_run, publish, columns, generate),
+        } => {
+            let run = ImportRun {
+                dry_run,
+                publish,
+                allow_duplicate,
+            };
+            import(&settings, file, kind, run, columns, generate)
+        }
         Command::Serve => {
             telemetry::init(&settings.log, settings.log_format);
             serve(&settings)
@@ -79,12 +87,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// How `import` writes: its flags.
+struct ImportRun {
+    dry_run: bool,
+    publish: bool,
+    allow_duplicate: bool,
+}
+
 fn import(
     settings: &Settings,
     file: Option<std::path::PathBuf>,
     kind: Option<String>,
-    dry_run: bool,
-    publish: bool,
+    run: ImportRun,
     columns: bool,
     generate: Option<u64>,
 ) -> anyhow::Result<()> {
@@ -100,13 +114,20 @@ fn import(
         return import::sample::write(firms, &file).map_err(|e| anyhow::anyhow!("{e}"));
     }
     telemetry::init(&settings.log, settings.log_format);
-    let mode = if dry_run {
+    let mode = if run.dry_run {
         import::Mode::DryRun
     } else {
         import::Mode::Commit
     };
     let (pool, _) = server::open_database(settings)?;
-    if import::command::run(&pool, &file, kind.as_deref(), mode, publish)? {
+    if import::command::run(
+        &pool,
+        &file,
+        kind.as_deref(),
+        mode,
+        run.publish,
+        run.allow_duplicate,
+    )? {
         Ok(())
     } else {
         std::process::exit(1)

@@ -187,6 +187,13 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
             "wrote the match profiles that published firms lacked"
         );
     }
+    let keyed = db::duplicates::write_pending(&mut conn).context("cannot write the duplicate keys")?;
+    if keyed > 0 {
+        tracing::info!(
+            organizations = keyed,
+            "wrote the duplicate keys of every organization"
+        );
+    }
     let representations = db::representations::write_stale(&mut conn)
         .context("cannot write the organizations' representations")?;
     if representations > 0 {

@@ -129,6 +129,7 @@ pub fn insert_organizations(
         })
         .collect();
     super::batch_insert!(conn, registry_identifiers::table, identifiers)?;
+    super::duplicates::insert_for(conn, orgs)?;
     let mut events = Vec::with_capacity(orgs.len());
     for org in orgs {
         let draft = Organization {

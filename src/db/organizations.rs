@@ -222,6 +222,7 @@ pub fn insert(conn: &mut DbConnection, org: &Organization, actor: &Caller) -> Re
         .values(Row::from_domain(org))
         .execute(conn)?;
     write_registry_ids(conn, org)?;
+    super::duplicates::insert_for(conn, std::slice::from_ref(org))?;
     super::representations::refresh(conn, &[&org.id])?;
     super::search::refresh(conn, &org.id)?;
     super::match_profiles::refresh(conn, &org.id)?;
@@ -256,6 +257,9 @@ pub fn save(
     super::representations::refresh(conn, &[&after.id])?;
     if before.fields != after.fields {
         super::search::refresh(conn, &after.id)?;
+    }
+    if before.fields != after.fields || before.status != after.status {
+        super::duplicates::refresh(conn, after)?;
     }
     // Status, verification and name all bear on matching; a profile costs a few reads.
     super::match_profiles::refresh(conn, &after.id)?;
@@ -321,6 +325,7 @@ pub fn statuses(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String,
 pub fn insert_many(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(), ApiError> {
     let rows: Vec<Row> = orgs.iter().map(Row::from_domain).collect();
     super::batch_insert!(conn, organizations::table, rows)?;
+    super::duplicates::insert_for(conn, orgs)?;
     let ids: Vec<&str> = orgs.iter().map(|org| org.id.as_str()).collect();
     super::representations::refresh(conn, &ids)
 }

@@ -1,7 +1,9 @@
 //! Table definitions, kept by hand in step with `migrations/`.
 
+mod duplicates;
 mod matching;
 mod review;
+pub use duplicates::*;
 pub use matching::*;
 pub use review::*;
 

@@ -191,6 +191,9 @@ fn lookup(template: &str) -> Option<&'static str> {
         "A record with the same unique value already exists." => {
             "Un enregistrement avec la même valeur unique existe déjà."
         }
+        "This organization looks like one already in the directory (see {}); send {} to create it anyway." => {
+            "Cette organisation ressemble à une organisation déjà présente dans l'annuaire (voir {}) ; envoyez {} pour la créer quand même."
+        }
         "An archived organization cannot be changed." => {
             "Une organisation archivée ne peut pas être modifiée."
         }

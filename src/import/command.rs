@@ -47,7 +47,14 @@ impl Progress for Bar {
 }
 
 /// Imports `path`; returns whether the file was accepted (valid, or committed).
-pub fn run(pool: &Pool, path: &Path, kind: Option<&str>, mode: Mode, publish: bool) -> anyhow::Result<bool> {
+pub fn run(
+    pool: &Pool,
+    path: &Path,
+    kind: Option<&str>,
+    mode: Mode,
+    publish: bool,
+    allow_duplicate: bool,
+) -> anyhow::Result<bool> {
     let kind = kind
         .map(|k| Sheet::named(k).with_context(|| format!("--kind {k}: not a kind of row")))
         .transpose()?;
@@ -70,6 +77,7 @@ pub fn run(pool: &Pool, path: &Path, kind: Option<&str>, mode: Mode, publish: bo
     let options = Options {
         publish,
         if_unmodified_since: None,
+        allow_duplicate,
     };
     let failed = |e: crate::error::ApiError| anyhow::anyhow!("{e}");
     let format = super::read::FileFormat::sniff(&bytes).map_err(|p| anyhow::anyhow!("{}", p.message))?;

@@ -29,7 +29,7 @@ mod shape;
     ),
     // Query parameters refer to these enums by reference, and flattened fields to Records;
     // neither registers what it names.
-    components(schemas(Problem, FieldError, crate::domain::search::SampleFilter, crate::domain::search::SortKey, crate::domain::include::Records, crate::domain::shortlist::ShortlistFormat, crate::domain::shortlist::Lang, crate::domain::stats::Interval, crate::domain::stats::SeriesFormat)),
+    components(schemas(Problem, FieldError, crate::domain::search::SampleFilter, crate::domain::search::SortKey, crate::domain::include::Records, crate::domain::shortlist::ShortlistFormat, crate::domain::shortlist::Lang, crate::domain::stats::Interval, crate::domain::stats::SeriesFormat, crate::domain::duplicates::Candidate)),
     tags(
         (name = "health", description = "Probes for load balancers and orchestrators"),
         (name = "auth", description = "Login, token refresh and logout"),

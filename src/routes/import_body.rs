@@ -212,6 +212,7 @@ pub async fn refused(pool: &Pool, jobs: &Jobs, id: &str) -> Result<HttpResponse,
         status: 422,
         detail: format!("The file has {total} problem(s), each listed with its place; nothing was written."),
         errors: Some(errors),
+        candidates: None,
     };
     Ok(HttpResponse::UnprocessableEntity()
         .content_type(PROBLEM_JSON)

@@ -38,6 +38,9 @@ pub struct ImportQuery {
     /// Refuse rows that would change an organization modified after this instant (RFC 3339).
     #[param(value_type = Option<String>, example = "2026-12-01T00:00:00Z")]
     pub if_unmodified_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Create organizations even when they resemble organizations of the directory or earlier
+    /// rows (default false: such rows are refused, with what they resemble).
+    pub allow_duplicate: Option<bool>,
 }
 
 /// Imports a CSV file or an XLSX workbook, as the body with its media type or as the `file`
@@ -88,6 +91,7 @@ pub async fn create_import(
     let options = Options {
         publish: query.publish.unwrap_or(false),
         if_unmodified_since: query.if_unmodified_since,
+        allow_duplicate: query.allow_duplicate.unwrap_or(false),
     };
     let (bytes, file_name) = import_body::read(&req, payload).await?;
     let format =

@@ -4,6 +4,7 @@
 //! to a sink, which writes it (commit) or drops it (dry run), so that a large file is never
 //! held whole in memory.
 
+mod duplicates;
 mod organizations;
 mod rules;
 mod slugs;
@@ -35,6 +36,8 @@ pub struct Options {
     pub publish: bool,
     /// Refuse rows that would change an organization modified after this instant.
     pub if_unmodified_since: Option<DateTime<Utc>>,
+    /// Create organizations even when they resemble others (else such rows are refused).
+    pub allow_duplicate: bool,
 }
 
 /// What a chunk of rows writes.

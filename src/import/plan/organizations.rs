@@ -22,6 +22,8 @@ pub struct State {
     seen_ids: HashMap<String, usize>,
     seen_keys: HashMap<String, usize>,
     seen_orgs: HashMap<String, usize>,
+    /// Keys of likely duplicates, in the directory and in earlier rows.
+    duplicates: super::duplicates::Seen,
     /// Slugs handed out so far.
     pub slugs: Slugs,
 }
@@ -48,6 +50,9 @@ impl Planner<'_> {
         state: &mut State,
     ) -> Result<(), ApiError> {
         let now = db::now().and_utc();
+        if !self.options.allow_duplicate {
+            state.duplicates.prefetch(conn, &rows)?;
+        }
         for mut row in rows {
             self.progress.validated(1);
             let mut problems = std::mem::take(&mut row.problems);
@@ -194,6 +199,9 @@ impl Planner<'_> {
                         &registry_columns,
                         &mut problems,
                     ) {
+                        if !self.options.allow_duplicate {
+                            problems.extend(state.duplicates.check(conn, &row, &fields, &self.names.new)?);
+                        }
                         let slug = state.slugs.free(conn, &slugify(&fields.name))?;
                         plan.created.push(Organization {
                             id: id.clone(),

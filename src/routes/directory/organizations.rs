@@ -1,7 +1,9 @@
 //! Organizations: create, read, list, change, and move through their lifecycle.
 
 use actix_web::{HttpRequest, HttpResponse, patch, post, web};
+use serde::Deserialize;
 use serde_json::Value;
+use utoipa::IntoParams;
 
 use crate::auth::guard::{Auth, Curators};
 use crate::db::{self, Pool, organizations};
@@ -33,15 +35,30 @@ pub(super) async fn visible(pool: &Pool, id: String, viewer: Viewer) -> Result<O
         .ok_or(ApiError::NotFound)
 }
 
-/// Creates an organization, as a draft. Curators and admins.
+/// The parameters of a create.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CreateQuery {
+    /// Create it even if it resembles organizations of the directory (default false: a `409`
+    /// naming them).
+    pub allow_duplicate: Option<bool>,
+}
+
+/// Creates an organization, as a draft. An entry that resembles organizations of the directory
+/// (same website domain, phone or public email; the same name once case, accents, punctuation
+/// and legal forms are set aside; or a name alike by its letters) is refused with `409` and the
+/// `candidates`, unless `allow_duplicate=true`. Curators and admins.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
+    params(CreateQuery),
     request_body = OrganizationFields,
     responses(
         (status = 201, description = "Created as a draft", body = Organization,
          headers(("ETag" = String, description = "The version, for If-Match"), ("Location" = String))),
-        (status = 400, description = "Malformed JSON"),
+        (status = 400, description = "Malformed JSON, or a bad parameter"),
+        (status = 409, description = "Likely a duplicate: `candidates` lists the organizations it resembles, with the evidence"),
         (status = 415, description = "The body is not JSON"),
         (status = 422, description = "Invalid fields, all listed"),
     )
@@ -51,13 +68,18 @@ pub async fn create_organization(
     auth: Auth<Curators>,
     reference: web::Data<Reference>,
     pool: web::Data<Pool>,
+    query: web::Query<CreateQuery>,
     body: Json<OrganizationFields>,
 ) -> Result<HttpResponse, ApiError> {
     let fields = body.into_inner()?;
     fields.validate(&reference)?;
     let now = db::now().and_utc();
     let caller = auth.caller.clone();
+    let allow_duplicate = query.allow_duplicate.unwrap_or(false);
     let org = db::transaction(&pool, move |conn| {
+        if !allow_duplicate {
+            db::duplicates::refuse_likely(conn, &fields, None)?;
+        }
         let org = Organization {
             id: uuid::Uuid::now_v7().to_string(),
             slug: organizations::free_slug(conn, &slugify(&fields.name))?,

@@ -1,5 +1,6 @@
 //! The directory: organizations, their records, visibility, concurrency and history.
 
+mod duplicates;
 mod erasure;
 mod etags;
 mod identity;
@@ -19,7 +20,17 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 /// A valid new firm.
+/// A firm's create body. Its website, email and phone are its own (drawn from its name), so
+/// that firms of different names are not taken for duplicates.
 pub fn firm(name: &str) -> Value {
+    let host: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let digits = name
+        .bytes()
+        .fold(7u64, |acc, b| (acc * 31 + u64::from(b)) % 10_000_000);
     json!({
         "kind": "firm",
         "name": name,
@@ -27,9 +38,9 @@ pub fn firm(name: &str) -> Value {
         "description": {"fr": "Centre de contacts à Dakar.", "en": "Contact centre in Dakar."},
         "country": "SN",
         "city": "Dakar",
-        "website": "https://example.sn",
-        "email": "contact@example.sn",
-        "phone": "+221338890000",
+        "website": format!("https://{host}.example.sn"),
+        "email": format!("contact@{host}.example.sn"),
+        "phone": format!("+22133{digits:07}"),
         "founded_year": 2012,
         "employees": 180,
         "registry_ids": [{"scheme": "ninea", "value": "004567890 2G3"}],
@@ -57,10 +68,12 @@ pub async fn every_organization(app: &TestApp, token: &str, query: &str) -> Vec<
     }
 }
 
-/// Creates an organization as `token`; returns its body.
+/// Creates an organization as `token`; returns its body. Tests name firms alike on purpose
+/// (lookups, relevance tiers), so this one allows duplicates: `directory::duplicates` tests
+/// the refusal.
 pub async fn create_org(app: &TestApp, token: &str, body: &Value) -> Value {
     let response = app
-        .authed(Method::POST, "/v1/organizations", token)
+        .authed(Method::POST, "/v1/organizations?allow_duplicate=true", token)
         .json(body)
         .send()
         .await
