@@ -147,15 +147,16 @@ pub fn erase_states(conn: &mut DbConnection, entity_kind: &str, entity_id: &str)
     Ok(())
 }
 
-/// The events of an organization and its records, oldest first, after `after`.
+/// The events of organizations and their records (one, with those merged into it), oldest
+/// first, after `after`.
 pub fn of_organization(
     conn: &mut DbConnection,
-    organization_id: &str,
+    organization_ids: &[String],
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<EventRow>, ApiError> {
     Ok(audit_events::table
-        .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::organization_id.eq_any(organization_ids))
         .filter(audit_events::position.gt(after.unwrap_or(0)))
         .order(audit_events::position)
         .limit(limit)

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod items;
 pub mod match_profiles;
 pub mod matching;
+pub mod merges;
 mod migrations;
 pub mod one_time_tokens;
 pub mod organizations;

@@ -167,6 +167,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        merged_into -> Nullable<Text>,
     }
 }
 

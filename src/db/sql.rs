@@ -80,6 +80,11 @@ impl Sql {
         }
     }
 
+    /// Runs a statement that returns no rows; how many rows it changed.
+    pub fn execute(self, conn: &mut DbConnection) -> Result<usize, ApiError> {
+        Ok(self.query().execute(conn)?)
+    }
+
     pub fn load<T: QueryableByName<MultiBackend> + 'static>(
         self,
         conn: &mut DbConnection,

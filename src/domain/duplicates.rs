@@ -275,6 +275,23 @@ pub struct SuspectedPair {
     pub evidence: Vec<Evidence>,
 }
 
+/// What a merge moved and dropped: the body of its history entry and of its answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct MergeRecord {
+    /// The organization merged, now archived; its id and slug answer 301 to the survivor.
+    pub merged: String,
+    /// The survivor.
+    pub into: String,
+    /// Ids of the rows moved to the survivor, by kind (`capability`, `market`,
+    /// `certification`, `contact`, `relationship`, `participation`; `buyer_match` by request).
+    pub moved: std::collections::BTreeMap<String, Vec<String>>,
+    /// Rows removed, by kind: those the survivor already had the like of, and links between
+    /// the two organizations.
+    pub dropped: std::collections::BTreeMap<String, Vec<String>>,
+    /// Registry identifiers moved to the survivor (of schemes it lacked).
+    pub registry_ids: Vec<String>,
+}
+
 /// The evidence two organizations' keys give, strongest first: shared exact keys, and a name
 /// comparison when they only share a name block (or nothing exact about their names).
 pub fn evidence(shared: &[Key], name: &str, other_name: &str) -> Vec<Evidence> {

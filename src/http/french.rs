@@ -194,6 +194,19 @@ fn lookup(template: &str) -> Option<&'static str> {
         "This organization looks like one already in the directory (see {}); send {} to create it anyway." => {
             "Cette organisation ressemble à une organisation déjà présente dans l'annuaire (voir {}) ; envoyez {} pour la créer quand même."
         }
+        "An organization cannot be merged into itself." => {
+            "Une organisation ne peut pas être fusionnée avec elle-même."
+        }
+        "An archived organization cannot be merged; it may be merged already." => {
+            "Une organisation archivée ne peut pas être fusionnée ; elle l'a peut-être déjà été."
+        }
+        "An organization cannot be merged into an archived one." => {
+            "Une organisation ne peut pas être fusionnée dans une organisation archivée."
+        }
+        "Only organizations of the same kind can be merged." => {
+            "Seules des organisations du même type peuvent être fusionnées."
+        }
+        "must name an organization by id or slug" => "doit désigner une organisation par son id ou son slug",
         "An archived organization cannot be changed." => {
             "Une organisation archivée ne peut pas être modifiée."
         }

@@ -49,6 +49,10 @@ pub struct Change {
     /// Its current representation (none on a tombstone).
     #[schema(value_type = Option<Organization>)]
     pub organization: Option<Box<RawValue>>,
+    /// On an organization merged into another (a tombstone for partners, archived for staff):
+    /// the survivor's id, when the caller sees it; its own change is in the feed too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// A page of the feed.
@@ -112,11 +116,16 @@ fn read_page(
     let next_after = events.last().map_or(after, |(position, _, _)| *position);
     let events = latest_per_organization(events);
     let ids: Vec<&str> = events.iter().map(|(_, id, _)| id.as_str()).collect();
-    let mut visible: HashMap<String, String> = representations::read(conn, &ids, viewer)?
-        .into_iter()
-        .filter(|stored| viewer.sees(stored.status))
-        .map(|stored| (stored.id, stored.json))
-        .collect();
+    let mut visible: HashMap<String, String> = HashMap::new();
+    let mut archived: HashSet<String> = HashSet::new();
+    for stored in representations::read(conn, &ids, viewer)? {
+        if stored.status == crate::domain::vocab::Status::Archived {
+            archived.insert(stored.id.clone());
+        }
+        if viewer.sees(stored.status) {
+            visible.insert(stored.id, stored.json);
+        }
+    }
     let live: Vec<&str> = visible.keys().map(String::as_str).collect();
     let mut records = items::records_of(conn, &live, include, viewer)?;
     let once_seen = if viewer.sees_internal() {
@@ -129,6 +138,7 @@ fn read_page(
             .collect();
         audit::ever_published(conn, &hidden)?
     };
+    let mut survivors = merged_into(conn, viewer, &ids, &visible, &archived)?;
     let mut items = Vec::with_capacity(events.len());
     for (position, id, action) in events {
         let organization = match visible.remove(&id) {
@@ -140,7 +150,9 @@ fn read_page(
         if tombstone && !viewer.sees_internal() && !once_seen.contains(&id) {
             continue;
         }
+        let merged_into = survivors.remove(&id);
         items.push(Change {
+            merged_into,
             position,
             organization_id: id,
             action,
@@ -156,6 +168,29 @@ fn read_page(
         next_after,
         has_more,
     })
+}
+
+/// Of these organizations, those merged into one the viewer sees, with its id: only archived
+/// ones and those the viewer no longer sees can have been merged.
+fn merged_into(
+    conn: &mut DbConnection,
+    viewer: Viewer,
+    ids: &[&str],
+    visible: &HashMap<String, String>,
+    archived: &HashSet<String>,
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let maybe: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| archived.contains(*id) || !visible.contains_key(*id))
+        .collect();
+    let mut survivors = db::merges::survivors(conn, &maybe)?;
+    if !survivors.is_empty() {
+        let targets: Vec<&str> = survivors.values().map(String::as_str).collect();
+        let statuses = db::organizations::statuses(conn, &targets)?;
+        survivors.retain(|_, into| statuses.get(into).is_some_and(|status| viewer.sees(*status)));
+    }
+    Ok(survivors)
 }
 
 /// The last event of each organization among `events`, still in position order: a mirror

@@ -65,7 +65,7 @@ fn matching_routes(cfg: &mut ServiceConfig) {
 }
 
 fn directory_routes(cfg: &mut ServiceConfig) {
-    use directory::{duplicates, organizations as orgs, programmes, reference, reviews, search, *};
+    use directory::{duplicates, merges, organizations as orgs, programmes, reference, reviews, search, *};
     cfg.service(reference::taxonomy)
         .service(reference::countries)
         .service(reference::languages)
@@ -89,6 +89,7 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(reviews::add_review_comment)
         .service(reviews::review_queue)
         .service(duplicates::list_duplicates)
+        .service(merges::merge_organization)
         .service(list_capabilities)
         .service(create_capability)
         .service(get_capability)

@@ -2,6 +2,7 @@
 
 pub mod duplicates;
 pub mod items;
+pub mod merges;
 pub mod organizations;
 pub mod programmes;
 mod records;

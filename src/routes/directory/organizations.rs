@@ -45,6 +45,33 @@ pub struct CreateQuery {
     pub allow_duplicate: Option<bool>,
 }
 
+/// The organization `id` (or slug) as `viewer` may see it, or, when it was merged into
+/// another, the survivor's id (a 404 when the viewer may not see the survivor). Only an
+/// archived organization costs the second read.
+pub(super) async fn visible_or_moved(
+    pool: &Pool,
+    id: String,
+    viewer: Viewer,
+) -> Result<Result<Organization, String>, ApiError> {
+    db::run(pool, move |conn| {
+        let org = organizations::find(conn, &id)?.ok_or(ApiError::NotFound)?;
+        if org.status == Status::Archived
+            && let Some(into) = db::merges::merged_into(conn, &org.id)?
+        {
+            let survivor = organizations::find(conn, &into)?
+                .filter(|survivor| viewer.sees(survivor.status))
+                .ok_or(ApiError::NotFound)?;
+            return Ok(Err(survivor.id));
+        }
+        if viewer.sees(org.status) {
+            Ok(Ok(org))
+        } else {
+            Err(ApiError::NotFound)
+        }
+    })
+    .await
+}
+
 /// Creates an organization, as a draft. An entry that resembles organizations of the directory
 /// (same website domain, phone or public email; the same name once case, accents, punctuation
 /// and legal forms are set aside; or a name alike by its letters) is refused with `409` and the

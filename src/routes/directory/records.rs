@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::items::{item_routes, visible_links, visible_via};
-use super::organizations::visible;
+use super::organizations::{visible, visible_or_moved};
 use crate::auth::guard::{Anyone, Auth, Staff};
 use crate::db::items::{self as stored, ItemStore};
 use crate::db::{self, DbConnection, Pool, audit};
@@ -133,7 +133,8 @@ fn detail(
 
 /// Reads an organization with its capabilities, markets, certifications, relationships (both
 /// ways) and programmes. Partners get published organizations only (others are 404) and no
-/// internal fields. `If-None-Match` answers 304.
+/// internal fields. `If-None-Match` answers 304. An organization merged into another answers
+/// `301` with the survivor's address.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
@@ -144,6 +145,7 @@ fn detail(
     ),
     responses(
         (status = 200, description = "The organization", body = OrganizationDetail, headers(("ETag" = String))),
+        (status = 301, description = "Merged into the organization at Location", headers(("Location" = String))),
         (status = 304, description = "Your copy is current"),
         (status = 400, description = "An unknown parameter or `include` value"),
         (status = 404, description = "No such organization (or not visible to you)"),
@@ -163,7 +165,19 @@ pub async fn get_organization(
     if let Some(names) = &query.fields {
         Fieldset::add(&mut fields, names, &[ORGANIZATION_PROPERTIES, DETAIL_PROPERTIES])?;
     }
-    let organization = visible(&pool, id.into_inner(), viewer).await?;
+    let organization = match visible_or_moved(&pool, id.into_inner(), viewer).await? {
+        Ok(organization) => organization,
+        Err(survivor) => {
+            let query = req.query_string();
+            let location = match query.is_empty() {
+                true => format!("/v1/organizations/{survivor}"),
+                false => format!("/v1/organizations/{survivor}?{query}"),
+            };
+            return Ok(HttpResponse::MovedPermanently()
+                .insert_header(("Location", location))
+                .finish());
+        }
+    };
     // The body shows linked organizations and certificates' `expired` flags, which change
     // without the version: the tag covers the body.
     let tag = etag::tag(organization.version, viewer);
@@ -246,7 +260,9 @@ pub async fn organization_history(
     let organization = visible(&pool, id.into_inner(), auth.caller.viewer()).await?;
     let fetch = page.fetch();
     let rows = db::run(&pool, move |conn| {
-        audit::of_organization(conn, &organization.id, after, fetch)
+        let mut ids = db::merges::absorbed(conn, &organization.id)?;
+        ids.push(organization.id);
+        audit::of_organization(conn, &ids, after, fetch)
     })
     .await?;
     history_page(&page, rows)

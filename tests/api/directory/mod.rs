@@ -7,6 +7,7 @@ mod identity;
 mod include;
 mod lifecycle;
 mod lookups;
+mod merges;
 mod organizations;
 mod records;
 mod reference;

@@ -1,0 +1,2 @@
+DROP INDEX organizations_merged_into_idx;
+ALTER TABLE organizations DROP COLUMN merged_into;
