@@ -194,6 +194,14 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<(Pool, bool)> {
             "wrote the duplicate keys of every organization"
         );
     }
+    let rewritten =
+        db::match_profiles::rewrite_pending(&mut conn).context("cannot write the match profiles again")?;
+    if rewritten > 0 {
+        tracing::info!(
+            firms = rewritten,
+            "wrote every match profile again, with capacity dates"
+        );
+    }
     let representations = db::representations::write_stale(&mut conn)
         .context("cannot write the organizations' representations")?;
     if representations > 0 {

@@ -218,8 +218,16 @@ pub fn derive(conn: &mut DbConnection, reference: &Reference, ids: &[String]) ->
             .iter()
             .filter(|org| match_profiles::matched(org))
             .map(|org| {
+                // Records of an import are new: their figures are dated today unless they say.
+                let today = super::now().date();
+                let dated: Vec<(&CapabilityFields, chrono::NaiveDate)> = capabilities
+                    .get(&org.id)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .map(|c| (c, today))
+                    .collect();
                 let profile = MatchProfile::new(
-                    capabilities.get(&org.id).map_or(&[][..], Vec::as_slice),
+                    &dated,
                     certifications.get(&org.id).map_or(&[][..], Vec::as_slice),
                     markets.get(&org.id).map_or(&[][..], Vec::as_slice),
                 );

@@ -32,8 +32,13 @@ pub fn refresh(conn: &mut DbConnection, organization_id: &str) -> Result<(), Api
     if !matched(&org) {
         return Ok(());
     }
+    let capabilities = <CapabilityFields as ItemStore>::load(conn, &org.id)?;
+    let dated: Vec<(&CapabilityFields, chrono::NaiveDate)> = capabilities
+        .iter()
+        .map(|item| (&item.fields, item.updated_at.date_naive()))
+        .collect();
     let profile = MatchProfile::new(
-        &fields_of::<CapabilityFields>(conn, &org.id)?,
+        &dated,
         &fields_of::<CertificationFields>(conn, &org.id)?,
         &fields_of::<MarketFields>(conn, &org.id)?,
     );
@@ -93,6 +98,44 @@ pub fn write_missing(conn: &mut DbConnection) -> Result<usize, ApiError> {
         super::write_transaction(conn, |conn| missing.iter().try_for_each(|id| refresh(conn, id)))?;
         written += missing.len();
     }
+}
+
+/// Writes every profile again when a migration asked for it (their format gained a field),
+/// once, in one transaction that holds other starting instances off. Returns how many.
+pub fn rewrite_pending(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    use super::schema::pending_backfills as pending;
+    const BACKFILL: &str = "match_profiles";
+    let asked = || pending::table.filter(pending::name.eq(BACKFILL));
+    if asked().count().get_result::<i64>(conn)? == 0 {
+        return Ok(0);
+    }
+    super::write_transaction(conn, |conn| {
+        if let DbConnection::Postgresql(pg) = conn {
+            diesel::sql_query(
+                "SELECT pg_advisory_xact_lock(hashtextextended('backfill:match_profiles', 20))",
+            )
+            .execute(pg)?;
+        }
+        if asked().count().get_result::<i64>(conn)? == 0 {
+            return Ok(0);
+        }
+        let mut last = String::new();
+        let mut written = 0;
+        loop {
+            let ids: Vec<String> = match_profiles::table
+                .filter(match_profiles::organization_id.gt(&last))
+                .order(match_profiles::organization_id)
+                .select(match_profiles::organization_id)
+                .limit(REBUILD_BATCH)
+                .load(conn)?;
+            let Some(end) = ids.last() else { break };
+            last = end.clone();
+            written += ids.len();
+            ids.iter().try_for_each(|id| refresh(conn, id))?;
+        }
+        diesel::delete(asked()).execute(conn)?;
+        Ok(written)
+    })
 }
 
 /// The columns a profile is read back from.

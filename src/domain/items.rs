@@ -51,6 +51,22 @@ pub trait ItemFields: Serialize + DeserializeOwned + Clone + PartialEq + Send + 
     fn expired(&self, _today: NaiveDate) -> Option<bool> {
         None
     }
+
+    /// Whether the record's figures are too old to rely on, on `today`, for a record last
+    /// changed on `changed` (capabilities' capacity).
+    fn stale(&self, _today: NaiveDate, _changed: NaiveDate) -> Option<bool> {
+        None
+    }
+}
+
+/// Months after which capacity figures are stale: a contact centre's seats change that fast.
+pub const STALE_AFTER_MONTHS: u32 = 18;
+
+/// Whether figures holding for `as_of` are stale on `today`.
+pub fn is_stale(as_of: NaiveDate, today: NaiveDate) -> bool {
+    today
+        .checked_sub_months(chrono::Months::new(STALE_AFTER_MONTHS))
+        .is_some_and(|limit| as_of < limit)
 }
 
 /// A record of an organization, as the API shows it.
@@ -66,6 +82,10 @@ pub struct Item<F> {
     /// For certifications: whether it has lapsed (it stays listed, but no longer counts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
+    /// For capabilities with capacity figures: whether they hold for a day more than 18 months
+    /// ago (`capacity_as_of`, else the record's last change); matching then counts them at half.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale: Option<bool>,
     /// Raised by every change; the ETag is built from it.
     pub version: i32,
     /// When it was created.
@@ -82,6 +102,7 @@ impl<F: ItemFields> Item<F> {
             organization_id: organization_id.to_owned(),
             fields,
             expired: None,
+            stale: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -90,7 +111,9 @@ impl<F: ItemFields> Item<F> {
 
     /// Fills in the derived fields for display.
     pub fn derive(mut self) -> Self {
-        self.expired = self.fields.expired(Utc::now().date_naive());
+        let today = Utc::now().date_naive();
+        self.expired = self.fields.expired(today);
+        self.stale = self.fields.stale(today, self.updated_at.date_naive());
         self
     }
 }
@@ -144,11 +167,24 @@ pub struct CapabilityFields {
     pub min_engagement_months: Option<i32>,
 }
 
+impl CapabilityFields {
+    /// The day the capacity figures hold for, for a record last changed on `changed`; `None`
+    /// without figures.
+    pub fn capacity_date(&self, changed: NaiveDate) -> Option<NaiveDate> {
+        (self.capacity_seats.is_some() || self.capacity_fte.is_some())
+            .then(|| self.capacity_as_of.unwrap_or(changed))
+    }
+}
+
 impl ItemFields for CapabilityFields {
     const KIND: &'static str = "capability";
     const MATCHED: bool = true;
     const PATH: &'static str = "capabilities";
     const SEARCHED: bool = true;
+
+    fn stale(&self, today: NaiveDate, changed: NaiveDate) -> Option<bool> {
+        self.capacity_date(changed).map(|as_of| is_stale(as_of, today))
+    }
 
     fn validate(&self, reference: &Reference) -> Result<(), ApiError> {
         let mut v = Violations::default();

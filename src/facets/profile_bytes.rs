@@ -51,6 +51,7 @@ pub fn encode(candidate: &Candidate, codes: &mut Codes, out: &mut Vec<u8>) {
         out.byte(bits(DeliveryMode::ALL, &service.delivery_modes));
         out.optional(service.seats);
         out.optional(service.fte);
+        out.optional(service.as_of.map(day_number));
         out.number(service.languages.len() as u64);
         for language in &service.languages {
             out.number(u64::from(codes.number(language)));
@@ -100,6 +101,7 @@ pub fn decode(
             delivery_modes: members(DeliveryMode::ALL, r.byte()),
             seats: r.optional(),
             fte: r.optional(),
+            as_of: r.optional().and_then(day),
             languages: (0..r.number()).map(|_| codes.code(r.number() as u32)).collect(),
         })
         .collect();
@@ -245,6 +247,7 @@ mod tests {
                     languages: vec!["fr".into(), "en".into()],
                     seats: Some(120),
                     fte: None,
+                    as_of: day("2025-05-01"),
                 },
                 OfferedService {
                     service_code: "ito.software_development".into(),
@@ -252,6 +255,7 @@ mod tests {
                     languages: Vec::new(),
                     seats: Some(-3),
                     fte: Some(i32::MAX),
+                    as_of: None,
                 },
             ],
             certificates: vec![Certificate {

@@ -39,11 +39,8 @@ pub fn load_synthetic(conn: &mut DbConnection, count: u64, progress: impl Fn(u64
                 id.clone(),
                 search::document(&firm.fields, &firm.capabilities, &service_labels),
             ));
-            profiles.push(MatchProfile::new(
-                &firm.capabilities,
-                &firm.certifications,
-                &firm.markets,
-            ));
+            let dated: Vec<_> = firm.capabilities.iter().map(|c| (c, now.date_naive())).collect();
+            profiles.push(MatchProfile::new(&dated, &firm.certifications, &firm.markets));
             capabilities.extend(firm.capabilities.into_iter().map(|f| Item::new(&id, f, now)));
             markets.extend(firm.markets.into_iter().map(|f| Item::new(&id, f, now)));
             certifications.extend(firm.certifications.into_iter().map(|f| Item::new(&id, f, now)));

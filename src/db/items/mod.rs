@@ -247,6 +247,7 @@ fn item<F>(
         organization_id,
         fields,
         expired: None,
+        stale: None,
         version,
         created_at: created.and_utc(),
         updated_at: updated.and_utc(),

@@ -42,6 +42,10 @@ pub struct OfferedService {
     /// Capacity in full-time equivalents.
     #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub fte: Option<i32>,
+    /// The day the capacity figures hold for: their `capacity_as_of`, else the record's last
+    /// change; `None` without figures (or in a profile written before it was kept).
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
 }
 
 /// One certificate. Kept in match profiles, under short names.

@@ -206,13 +206,27 @@ impl Words<'_> {
                     format!("Experience in {} of the {wanted} markets: {en}", found.len()),
                 )
             }
-            Evidence::Capacity { offered, needed } => {
+            Evidence::Capacity {
+                offered,
+                needed,
+                stale_since,
+            } => {
                 let (unit_fr, unit_en) = unit(needed.unit);
                 let amount = needed.amount;
-                both(
-                    format!("{offered} {unit_fr} pour {amount} demandées"),
-                    format!("{offered} {unit_en} for the {amount} asked for"),
-                )
+                match stale_since {
+                    None => both(
+                        format!("{offered} {unit_fr} pour {amount} demandées"),
+                        format!("{offered} {unit_en} for the {amount} asked for"),
+                    ),
+                    Some(day) => both(
+                        format!(
+                            "{offered} {unit_fr} pour {amount} demandées, chiffre du {day} datant de plus de 18 mois, compté à moitié"
+                        ),
+                        format!(
+                            "{offered} {unit_en} for the {amount} asked for, a figure from {day}, over 18 months old, counted at half"
+                        ),
+                    ),
+                }
             }
             Evidence::DeliveryModes(modes) => {
                 let wanted = c.delivery_modes.len();

@@ -34,21 +34,23 @@ pub struct MatchProfile {
 }
 
 impl MatchProfile {
-    /// The profile of a firm with these records.
+    /// The profile of a firm with these records; each capability with the day it last changed,
+    /// which dates its capacity figures when they carry no `capacity_as_of`.
     pub fn new(
-        capabilities: &[CapabilityFields],
+        capabilities: &[(&CapabilityFields, NaiveDate)],
         certifications: &[CertificationFields],
         markets: &[MarketFields],
     ) -> Self {
         MatchProfile {
             services: capabilities
                 .iter()
-                .map(|c| OfferedService {
+                .map(|(c, changed)| OfferedService {
                     service_code: c.service_code.clone(),
                     delivery_modes: c.delivery_modes.clone(),
                     languages: c.languages.iter().map(|l| l.code.clone()).collect(),
                     seats: c.capacity_seats,
                     fte: c.capacity_fte,
+                    as_of: c.capacity_date(*changed),
                 })
                 .collect(),
             certificates: certifications

@@ -72,8 +72,13 @@ pub enum Evidence {
     Certificates(Vec<(String, Option<NaiveDate>)>),
     /// The wanted markets where it has experience.
     Markets(Vec<(String, MarketKind)>),
-    /// Its largest capacity on a wanted service, against the need.
-    Capacity { offered: i32, needed: CapacityNeed },
+    /// Its largest capacity on a wanted service, against the need; the day the figure holds
+    /// for when it is stale (older than 18 months), which halves its fit.
+    Capacity {
+        offered: i32,
+        needed: CapacityNeed,
+        stale_since: Option<NaiveDate>,
+    },
     /// The wanted delivery modes it offers.
     DeliveryModes(Vec<DeliveryMode>),
     /// When it was verified.
@@ -300,7 +305,15 @@ impl<'a> Matcher<'a> {
             Criterion::SpareCapacity => {
                 let needed = c.min_capacity.expect("applies only with a capacity need");
                 let offered = largest_capacity(relevant, needed.unit).unwrap_or(0);
-                (spare_fit(offered, needed), Evidence::Capacity { offered, needed })
+                let stale_since = capacity_date(relevant, needed.unit, offered)
+                    .filter(|as_of| crate::domain::items::is_stale(*as_of, self.today));
+                let fit = spare_fit(offered, needed) * if stale_since.is_some() { STALE_FIT } else { 1.0 };
+                let evidence = Evidence::Capacity {
+                    offered,
+                    needed,
+                    stale_since,
+                };
+                (fit, evidence)
             }
             Criterion::DeliveryMode => {
                 let offered: Vec<DeliveryMode> = c
@@ -371,6 +384,21 @@ fn applicable(c: &MatchCriteria, w: Weights) -> Vec<(Criterion, u32)> {
 fn spare_fit(offered: i32, needed: CapacityNeed) -> f64 {
     let spare = f64::from(offered - needed.amount) / f64::from(needed.amount);
     spare.clamp(0.0, 1.0)
+}
+
+/// What a stale capacity figure is worth, as a share of a fresh one's fit.
+const STALE_FIT: f64 = 0.5;
+
+/// The day the freshest figure of `amount` in `unit` holds for, among `services`.
+fn capacity_date(services: &[&OfferedService], unit: CapacityUnit, amount: i32) -> Option<NaiveDate> {
+    services
+        .iter()
+        .filter(|s| match unit {
+            CapacityUnit::Seats => s.seats,
+            CapacityUnit::Fte => s.fte,
+        } == Some(amount))
+        .filter_map(|s| s.as_of)
+        .max()
 }
 
 fn largest_capacity(services: &[&OfferedService], unit: CapacityUnit) -> Option<i32> {

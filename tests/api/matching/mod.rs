@@ -3,6 +3,7 @@
 
 mod desk;
 mod fixture;
+mod freshness;
 mod growth;
 mod outcomes;
 mod paths;

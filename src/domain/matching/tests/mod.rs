@@ -72,6 +72,7 @@ fn service(code: &str, languages: &[&str], seats: Option<i32>) -> OfferedService
         languages: languages.iter().map(|l| (*l).into()).collect(),
         seats,
         fte: None,
+        as_of: None,
     }
 }
 

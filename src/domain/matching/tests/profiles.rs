@@ -15,7 +15,12 @@ fn profile() -> MatchProfile {
     let certifications: Vec<CertificationFields> =
         records(serde_json::json!([{"scheme": "iso_iec_27001", "valid_until": "2020-01-01"}]));
     let markets: Vec<MarketFields> = records(serde_json::json!([{"country": "FR", "kind": "served"}]));
-    MatchProfile::new(&capabilities, &certifications, &markets)
+    MatchProfile::new(&dated(&capabilities), &certifications, &markets)
+}
+
+/// Capabilities as last changed on a day of the tests.
+fn dated(capabilities: &[CapabilityFields]) -> Vec<(&CapabilityFields, chrono::NaiveDate)> {
+    capabilities.iter().map(|c| (c, day("2026-11-01"))).collect()
 }
 
 #[test]
@@ -126,7 +131,8 @@ fn full_marks_need_the_least_capacity_that_earns_every_point() {
         let capability = serde_json::json!([{"service_code": "bpo.contact_center_inbound", "delivery_modes": [],
             "languages": languages.iter().map(|code| serde_json::json!({"code": code})).collect::<Vec<_>>(),
             "capacity_seats": seats}]);
-        MatchProfile::new(&records(capability), &[], &[]).terms()
+        let capabilities: Vec<CapabilityFields> = records(capability);
+        MatchProfile::new(&dated(&capabilities), &[], &[]).terms()
     };
     assert!(full_terms.matches(&spoken(&["en", "es"], 200)));
     assert!(

@@ -215,3 +215,43 @@ fn a_firm_read_twice_is_ranked_once() {
         .collect();
     assert_eq!(ids, ["1", "2"]);
 }
+
+#[test]
+fn stale_capacity_counts_at_half_and_says_so() {
+    let reference = reference();
+    let wanted = full_request();
+    let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
+    let fresh = rich_firm();
+    let mut stale = rich_firm();
+    for service in &mut stale.services {
+        service.as_of = Some(day("2025-05-28"));
+    }
+    let capacity = |candidate: &Candidate| {
+        let assessment = matcher.assess(candidate);
+        let result = explain(&matcher, candidate, &assessment);
+        let row = result
+            .breakdown
+            .iter()
+            .find(|c| c.reason.en.as_deref().unwrap().contains("seats for the 40"))
+            .cloned()
+            .unwrap();
+        (assessment.total, row.points, row.reason)
+    };
+    let (fresh_total, fresh_points, _) = capacity(&fresh);
+    let (stale_total, stale_points, reason) = capacity(&stale);
+    assert!(
+        (stale_points * 2.0 - fresh_points).abs() < 1e-9,
+        "{stale_points} vs {fresh_points}"
+    );
+    assert_eq!(fresh_total - stale_total, 500, "half of the 1,000 points");
+    assert_eq!(
+        reason.en.as_deref(),
+        Some("100 seats for the 40 asked for, a figure from 2025-05-28, over 18 months old, counted at half")
+    );
+    assert!(reason.fr.as_deref().unwrap().contains("compté à moitié"));
+    // Eighteen months to the day is not yet stale.
+    for service in &mut stale.services {
+        service.as_of = Some(day("2025-05-29"));
+    }
+    assert_eq!(capacity(&stale).0, fresh_total);
+}

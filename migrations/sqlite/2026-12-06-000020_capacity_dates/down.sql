@@ -1,0 +1,1 @@
+DELETE FROM pending_backfills WHERE name = 'match_profiles';
