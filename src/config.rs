@@ -179,6 +179,12 @@ pub struct Settings {
     #[arg(long, global = true, env = "ANNUAIRE_FOUR_EYES", default_value_t = true,
           action = clap::ArgAction::Set)]
     pub four_eyes: bool,
+
+    /// Days a verification stays in force (it lapses earlier when what it vouched for changes).
+    #[arg(long, global = true, env = "ANNUAIRE_VERIFICATION_VALID_DAYS",
+          default_value_t = crate::domain::verification::DEFAULT_VALID_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub verification_valid_days: u32,
 }
 
 /// Sessions, tokens, first administrator and brute-force protection.

@@ -86,6 +86,7 @@ impl Application {
         let proxies = web::Data::new(TrustedProxies(settings.trusted_proxies.clone()));
         let review_rules = web::Data::new(crate::domain::review::ReviewRules {
             four_eyes: settings.four_eyes,
+            verification_valid_days: settings.verification_valid_days,
         });
         let hsts = settings.hsts;
         let budget = |per_minute: u32, burst: u32| Budget {

@@ -25,7 +25,7 @@ struct OrganizationRow {
     region: Option<String>,
     employees: Option<i32>,
     founded_year: Option<i32>,
-    verified_at: Option<NaiveDateTime>,
+    verified_until: Option<NaiveDate>,
     is_sample: bool,
     updated_at: NaiveDateTime,
 }
@@ -195,7 +195,7 @@ fn facts_of(row: OrganizationRow) -> Facts {
         region: row.region,
         employees: row.employees,
         founded_year: row.founded_year,
-        verified: row.verified_at.is_some(),
+        verified_until: row.verified_until,
         sample: row.is_sample,
         updated_at: row.updated_at,
         services: Vec::new(),

@@ -57,7 +57,10 @@ pub fn insert_many(
                 match_profiles::organization_id.eq(&org.id),
                 match_profiles::slug.eq(&org.slug),
                 match_profiles::name.eq(&org.fields.name),
-                match_profiles::verified_at.eq(org.verification.as_ref().map(|v| v.verified_at.naive_utc())),
+                match_profiles::verified_until.eq(org
+                    .verification
+                    .as_ref()
+                    .map(|v| NaiveDateTime::from(v.valid_until))),
                 match_profiles::records.eq(serde_json::to_string(profile).map_err(ApiError::internal)?),
                 match_profiles::terms.eq(profile.terms()),
                 match_profiles::is_sample.eq(org.fields.is_sample),
@@ -145,13 +148,13 @@ const STORED: (
     match_profiles::organization_id,
     match_profiles::slug,
     match_profiles::name,
-    match_profiles::verified_at,
+    match_profiles::verified_until,
     match_profiles::records,
 ) = (
     match_profiles::organization_id,
     match_profiles::slug,
     match_profiles::name,
-    match_profiles::verified_at,
+    match_profiles::verified_until,
     match_profiles::records,
 );
 
@@ -188,9 +191,9 @@ pub fn slugs(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, St
 
 fn decoded(rows: Vec<Stored>) -> Result<Vec<Candidate>, ApiError> {
     rows.into_iter()
-        .map(|(id, slug, name, verified_at, records)| {
+        .map(|(id, slug, name, verified_until, records)| {
             let profile: MatchProfile = serde_json::from_str(&records).map_err(ApiError::internal)?;
-            Ok(profile.into_candidate(id, slug, name, verified_at.map(|at| at.date())))
+            Ok(profile.into_candidate(id, slug, name, verified_until.map(|at| at.date())))
         })
         .collect()
 }

@@ -32,7 +32,7 @@ const LARGEST_WINDOW: usize = 32_000;
 const FULL_MARKS_PAGE_PER_RESULT: usize = 2;
 
 /// The columns of a profile, as [`ProfileRow`] reads them.
-const PROFILE: &str = "SELECT p.organization_id, p.slug, p.name, p.verified_at, p.records, p.terms \
+const PROFILE: &str = "SELECT p.organization_id, p.slug, p.name, p.verified_until, p.records, p.terms \
                        FROM match_profiles p";
 
 /// A position in name order: the name and id of an organization.
@@ -195,7 +195,7 @@ struct ProfileRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Nullable<Timestamp>)]
-    verified_at: Option<NaiveDateTime>,
+    verified_until: Option<NaiveDateTime>,
     #[diesel(sql_type = Text)]
     records: String,
     #[diesel(sql_type = Text)]
@@ -213,7 +213,7 @@ impl ProfileRow {
             self.organization_id,
             self.slug,
             self.name,
-            self.verified_at.map(|at| at.date()),
+            self.verified_until.map(|at| at.date()),
         ))
     }
 }
@@ -312,10 +312,10 @@ fn populated(conn: &mut DbConnection, band: &VerificationBand) -> Result<bool, A
         return Ok(true);
     };
     let mut verified = match_profiles::table
-        .filter(match_profiles::verified_at.ge(NaiveDateTime::from(since)))
+        .filter(match_profiles::verified_until.ge(NaiveDateTime::from(since)))
         .into_boxed();
     if let Some(before) = band.before {
-        verified = verified.filter(match_profiles::verified_at.lt(NaiveDateTime::from(before)));
+        verified = verified.filter(match_profiles::verified_until.lt(NaiveDateTime::from(before)));
     }
     let found: Option<String> = verified
         .select(match_profiles::organization_id)
@@ -358,21 +358,23 @@ fn after_key(sql: &mut Sql, key: Option<&Key>) {
 }
 
 /// Restricts `p` to a verification band. The last band holds nearly everyone, so on SQLite its
-/// `verified_at` stays out of index choice and the name index drives.
+/// `verified_until` stays out of index choice and the name index drives.
 fn in_band(sql: &mut Sql, backend: Backend, band: &VerificationBand) {
     match (band.since, band.before) {
         (Some(since), before) => {
-            sql.push(" AND p.verified_at >= ").bind(Value::Time(since.into()));
+            sql.push(" AND p.verified_until >= ")
+                .bind(Value::Time(since.into()));
             if let Some(before) = before {
-                sql.push(" AND p.verified_at < ").bind(Value::Time(before.into()));
+                sql.push(" AND p.verified_until < ")
+                    .bind(Value::Time(before.into()));
             }
         }
         (None, Some(before)) => {
             let column = match backend {
-                Backend::Sqlite => "+p.verified_at",
-                Backend::Postgres => "p.verified_at",
+                Backend::Sqlite => "+p.verified_until",
+                Backend::Postgres => "p.verified_until",
             };
-            sql.push(&format!(" AND (p.verified_at IS NULL OR {column} < "))
+            sql.push(&format!(" AND (p.verified_until IS NULL OR {column} < "))
                 .bind(Value::Time(before.into()))
                 .push(")");
         }

@@ -217,6 +217,11 @@ pub fn merge(
     record.registry_ids = spare.iter().map(|id| id.value.clone()).collect();
     gone_after.fields.registry_ids = kept;
     survivor_after.fields.registry_ids.extend(spare);
+    let survivor_after = crate::domain::verification::after_change(
+        &survivor,
+        survivor_after,
+        gone_after.updated_at.date_naive(),
+    );
     // The merged one lets go of its identifiers before the survivor takes them.
     organizations::save(conn, &gone, &gone_after, "merged", actor)?;
     let mut pointing = Sql::new("UPDATE organizations SET merged_into = ");

@@ -34,6 +34,7 @@ pub mod signing_keys;
 pub mod sql;
 pub mod throttle;
 pub mod users;
+pub mod verifications;
 
 use std::time::Duration;
 

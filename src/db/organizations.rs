@@ -11,7 +11,7 @@ use super::schema::{organizations, registry_identifiers};
 use super::{DbConnection, now};
 use crate::domain::caller::Caller;
 use crate::domain::organization::{Bilingual, Organization, OrganizationFields, RegistryId, Verification};
-use crate::domain::vocab::Status;
+use crate::domain::vocab::{LapseCause, Status};
 use crate::error::ApiError;
 
 /// The audit name of organizations.
@@ -41,6 +41,10 @@ pub(super) struct Row {
     pub(super) internal_notes: Option<String>,
     pub(super) verified_at: Option<NaiveDateTime>,
     pub(super) verified_by: Option<String>,
+    pub(super) verification_method: Option<String>,
+    pub(super) verification_note: Option<String>,
+    pub(super) verified_until: Option<chrono::NaiveDate>,
+    pub(super) verification_lapsed_by: Option<String>,
     pub(super) version: i32,
     pub(super) created_at: NaiveDateTime,
     pub(super) updated_at: NaiveDateTime,
@@ -72,6 +76,16 @@ impl Row {
             internal_notes: f.internal_notes.clone(),
             verified_at: org.verification.as_ref().map(|v| v.verified_at.naive_utc()),
             verified_by: org.verification.as_ref().and_then(|v| v.verified_by.clone()),
+            verification_method: org
+                .verification
+                .as_ref()
+                .and_then(|v| v.method.map(|m| m.as_str().to_owned())),
+            verification_note: org.verification.as_ref().and_then(|v| v.note.clone()),
+            verified_until: org.verification.as_ref().map(|v| v.valid_until),
+            verification_lapsed_by: org
+                .verification
+                .as_ref()
+                .and_then(|v| v.lapsed_by.map(|c| c.as_str().to_owned())),
             version: org.version,
             created_at: org.created_at.naive_utc(),
             updated_at: org.updated_at.naive_utc(),
@@ -106,10 +120,26 @@ impl Row {
                 internal_notes: self.internal_notes,
             },
             status: self.status.parse().map_err(ApiError::internal)?,
-            verification: self.verified_at.map(|at| Verification {
-                verified_at: at.and_utc(),
-                verified_by: self.verified_by,
-            }),
+            verification: match self.verified_at {
+                None => None,
+                Some(at) => Some(Verification {
+                    verified_at: at.and_utc(),
+                    verified_by: self.verified_by,
+                    method: self
+                        .verification_method
+                        .map(|m| m.parse())
+                        .transpose()
+                        .map_err(ApiError::internal)?,
+                    note: self.verification_note,
+                    // Written with every verification since migration 21, which filled the older.
+                    valid_until: self.verified_until.unwrap_or_else(|| at.date()),
+                    lapsed_by: self
+                        .verification_lapsed_by
+                        .map(|c| c.parse())
+                        .transpose()
+                        .map_err(ApiError::internal)?,
+                }),
+            },
             version: self.version,
             created_at: self.created_at.and_utc(),
             updated_at: self.updated_at.and_utc(),
@@ -276,6 +306,23 @@ pub fn touch(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
         ))
         .execute(conn)?;
     super::representations::refresh(conn, &[id])
+}
+
+/// Ends the verification of organization `id` if it is in force, because of `cause`: its last
+/// day becomes yesterday.
+pub fn lapse_verification(conn: &mut DbConnection, id: &str, cause: LapseCause) -> Result<(), ApiError> {
+    let today = now().date();
+    diesel::update(
+        organizations::table
+            .find(id)
+            .filter(organizations::verified_until.ge(today)),
+    )
+    .set((
+        organizations::verified_until.eq(today.pred_opt().unwrap_or(today)),
+        organizations::verification_lapsed_by.eq(cause.as_str()),
+    ))
+    .execute(conn)?;
+    Ok(())
 }
 
 fn write_registry_ids(conn: &mut DbConnection, org: &Organization) -> Result<(), ApiError> {

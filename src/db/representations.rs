@@ -16,7 +16,7 @@ use crate::error::ApiError;
 /// The shape of the stored JSON. Raise it whenever `Organization` serialises differently: rows
 /// of another format are written again when the service starts (the test
 /// `stored_shape_is_the_current_format` fails until then).
-pub const FORMAT: i32 = 1;
+pub const FORMAT: i32 = 2;
 
 /// Organizations whose representations are written per transaction at start-up.
 const REBUILD_BATCH: i64 = 1_000;
@@ -132,8 +132,8 @@ mod tests {
     use crate::domain::organization::{Bilingual, OrganizationFields, RegistryId, Verification};
     use crate::domain::vocab::{OrganizationKind, RegistryScheme};
 
-    /// What `FORMAT` 1 stores for an organization with every field set.
-    const FORMAT_1: &str = r#"{"id":"o1","slug":"exemple","kind":"firm","name":"Exemple","acronym":"EX","legal_name":"Exemple SA","description":{"fr":"Centre","en":"Centre"},"country":"SN","region":"Dakar","city":"Dakar","website":"https://example.sn","email":"info@example.sn","phone":"+221338890000","founded_year":2012,"employees":180,"registry_ids":[{"scheme":"ninea","value":"004567890 2G3"}],"is_sample":true,"internal_notes":"staff only","status":"published","verification":{"verified_at":"2026-11-30T08:05:09.123456Z","verified_by":"u1"},"version":3,"created_at":"2026-11-30T08:05:09Z","updated_at":"2026-11-30T08:05:09.123456Z"}"#;
+    /// What `FORMAT` 2 stores for an organization with every field set.
+    const FORMAT_2: &str = r#"{"id":"o1","slug":"exemple","kind":"firm","name":"Exemple","acronym":"EX","legal_name":"Exemple SA","description":{"fr":"Centre","en":"Centre"},"country":"SN","region":"Dakar","city":"Dakar","website":"https://example.sn","email":"info@example.sn","phone":"+221338890000","founded_year":2012,"employees":180,"registry_ids":[{"scheme":"ninea","value":"004567890 2G3"}],"is_sample":true,"internal_notes":"staff only","status":"published","verification":{"verified_at":"2026-11-30T08:05:09.123456Z","verified_by":"u1","method":"registry_lookup","note":"Registre","valid_until":"2027-11-30","lapsed_by":"name"},"version":3,"created_at":"2026-11-30T08:05:09Z","updated_at":"2026-11-30T08:05:09.123456Z"}"#;
 
     #[test]
     fn stored_shape_is_the_current_format() {
@@ -171,6 +171,10 @@ mod tests {
             verification: Some(Verification {
                 verified_at: changed,
                 verified_by: text("u1"),
+                method: Some(crate::domain::vocab::VerificationMethod::RegistryLookup),
+                note: text("Registre"),
+                valid_until: chrono::NaiveDate::from_ymd_opt(2027, 11, 30).unwrap(),
+                lapsed_by: Some(crate::domain::vocab::LapseCause::Name),
             }),
             version: 3,
             created_at: created,
@@ -179,7 +183,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&org).unwrap(),
-            FORMAT_1,
+            FORMAT_2,
             "organizations serialise differently now: raise FORMAT, so that stored ones are \
              written again, and pin the new shape here"
         );

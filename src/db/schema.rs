@@ -168,6 +168,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         merged_into -> Nullable<Text>,
+        verification_method -> Nullable<Text>,
+        verification_note -> Nullable<Text>,
+        verified_until -> Nullable<Date>,
+        verification_lapsed_by -> Nullable<Text>,
     }
 }
 
@@ -176,7 +180,7 @@ diesel::table! {
         organization_id -> Text,
         slug -> Text,
         name -> Text,
-        verified_at -> Nullable<Timestamp>,
+        verified_until -> Nullable<Timestamp>,
         records -> Text,
         terms -> Text,
         is_sample -> Bool,

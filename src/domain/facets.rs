@@ -67,7 +67,8 @@ pub struct Facts {
     pub region: Option<String>,
     pub employees: Option<i32>,
     pub founded_year: Option<i32>,
-    pub verified: bool,
+    /// The last day its verification is in force, if it was ever verified.
+    pub verified_until: Option<NaiveDate>,
     pub sample: bool,
     pub updated_at: NaiveDateTime,
     /// The service code of each capability.

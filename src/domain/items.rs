@@ -52,6 +52,12 @@ pub trait ItemFields: Serialize + DeserializeOwned + Clone + PartialEq + Send + 
         None
     }
 
+    /// Whether replacing `before` by `after` (`None`: absent) changes what a verification of
+    /// the organization vouched for (capabilities' capacity figures).
+    fn lapses_verification(_before: Option<&Self>, _after: Option<&Self>) -> bool {
+        false
+    }
+
     /// Whether the record's figures are too old to rely on, on `today`, for a record last
     /// changed on `changed` (capabilities' capacity).
     fn stale(&self, _today: NaiveDate, _changed: NaiveDate) -> Option<bool> {
@@ -184,6 +190,13 @@ impl ItemFields for CapabilityFields {
 
     fn stale(&self, today: NaiveDate, changed: NaiveDate) -> Option<bool> {
         self.capacity_date(changed).map(|as_of| is_stale(as_of, today))
+    }
+
+    fn lapses_verification(before: Option<&Self>, after: Option<&Self>) -> bool {
+        let figures = |c: Option<&Self>| c.map(|c| (c.capacity_seats, c.capacity_fte, c.capacity_as_of));
+        let stated =
+            |c: Option<&Self>| c.is_some_and(|c| c.capacity_seats.is_some() || c.capacity_fte.is_some());
+        (stated(before) || stated(after)) && figures(before) != figures(after)
     }
 
     fn validate(&self, reference: &Reference) -> Result<(), ApiError> {

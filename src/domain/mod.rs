@@ -28,5 +28,6 @@ pub mod shortlist;
 pub mod stats;
 pub mod validation;
 pub mod validity;
+pub mod verification;
 pub mod visibility;
 pub mod vocab;

@@ -1,6 +1,6 @@
 //! Organizations: the firms and the bodies around them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -9,7 +9,7 @@ use super::identity::check_email;
 use super::reference::Reference;
 use super::validation::{Violations, text};
 use super::visibility::Viewer;
-use super::vocab::{OrganizationKind, RegistryScheme, Status};
+use super::vocab::{LapseCause, OrganizationKind, RegistryScheme, Status, VerificationMethod};
 use crate::error::ApiError;
 
 /// Most registry identifiers one organization may carry.
@@ -178,7 +178,7 @@ impl RegistryId {
     }
 }
 
-/// Who verified a record, and when.
+/// Who verified a record, when, how, and until when it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Verification {
     /// When the record was last checked against its sources.
@@ -186,6 +186,19 @@ pub struct Verification {
     /// The user who checked it; hidden from partners.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<String>,
+    /// How it was checked (absent on verifications recorded before methods were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<VerificationMethod>,
+    /// The evidence; hidden from partners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The last day it is in force: `ANNUAIRE_VERIFICATION_VALID_DAYS` after it was made, or
+    /// the day before a change to what it vouched for. `verified=true`, facets and matching
+    /// count it only through this day.
+    pub valid_until: NaiveDate,
+    /// What change ended it before its term, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapsed_by: Option<LapseCause>,
 }
 
 /// An organization as the API shows it.
@@ -223,6 +236,7 @@ impl Organization {
             self.fields.internal_notes = None;
             if let Some(verification) = &mut self.verification {
                 verification.verified_by = None;
+                verification.note = None;
             }
         }
         self

@@ -198,6 +198,8 @@ pub struct QueueItem {
 pub struct ReviewRules {
     /// Whoever submitted an entry cannot approve it.
     pub four_eyes: bool,
+    /// Days a verification stays in force.
+    pub verification_valid_days: u32,
 }
 
 /// The thread entry an action writes, if any: submissions and decisions on entries in review.

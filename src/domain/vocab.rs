@@ -191,3 +191,29 @@ mod tests {
         assert_eq!(serde_json::to_value(Status::InReview).unwrap(), "in_review");
     }
 }
+
+vocabulary! {
+    /// How a curator checked an organization against its sources.
+    VerificationMethod {
+        /// Looked up in a public register (NINEA, RCCM, LEI).
+        RegistryLookup => "registry_lookup",
+        /// Checked documents the organization sent.
+        DocumentCheck => "document_check",
+        /// Visited its premises.
+        SiteVisit => "site_visit",
+        /// Called it.
+        Phone => "phone",
+    }
+}
+
+vocabulary! {
+    /// What changed since a verification, so that it no longer vouches for the entry.
+    LapseCause {
+        /// The usual name.
+        Name => "name",
+        /// The registry identifiers.
+        RegistryIds => "registry_ids",
+        /// A capability's capacity figures.
+        Capacity => "capacity",
+    }
+}

@@ -45,7 +45,7 @@ pub fn rank(index: &Index, ranking: &mut Ranking<'_>) {
             Some(_) => &verified_candidates,
             None => &candidates,
         };
-        let in_band = |ordinal: u32| holds(&band, index.profiles().verified_on(ordinal));
+        let in_band = |ordinal: u32| holds(&band, index.profiles().verified_until(ordinal));
         let few_enough = (index.profiles().by_name().len() / PASSED_PER_ASSESSED).max(FEW);
         match few(index, candidates, few_enough, in_band) {
             Some(members) => ranking.consider(as_candidates(index, &members)),

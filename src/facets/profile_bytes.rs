@@ -91,7 +91,7 @@ pub fn decode(
     bytes: &[u8],
     codes: &Codes,
     organization_id: String,
-    verified_on: Option<NaiveDate>,
+    verified_until: Option<NaiveDate>,
 ) -> Candidate {
     let mut r = Reader::new(bytes);
     let name = r.text().to_owned();
@@ -125,7 +125,7 @@ pub fn decode(
         organization_id,
         slug: String::new(),
         name,
-        verified_on,
+        verified_until,
         services,
         certificates,
         markets,
@@ -239,7 +239,7 @@ mod tests {
             organization_id: "id".into(),
             slug: String::new(),
             name: name.into(),
-            verified_on: day("2026-03-01"),
+            verified_until: day("2026-03-01"),
             services: vec![
                 OfferedService {
                     service_code: "bpo.contact_center_inbound".into(),
@@ -277,7 +277,7 @@ mod tests {
         encode(&firm("Téranga Contact"), &mut codes, &mut bytes);
         assert!(bytes.len() < 64, "{} bytes", bytes.len());
         assert_eq!(name(&bytes), "Téranga Contact");
-        let back = decode(&bytes, &codes, "id".into(), firm("").verified_on);
+        let back = decode(&bytes, &codes, "id".into(), firm("").verified_until);
         assert_eq!(back, firm("Téranga Contact"));
     }
 

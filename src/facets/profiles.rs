@@ -44,7 +44,7 @@ impl Profiles {
     }
 
     /// The day the firm was last verified on.
-    pub fn verified_on(&self, ordinal: u32) -> Option<NaiveDate> {
+    pub fn verified_until(&self, ordinal: u32) -> Option<NaiveDate> {
         let day = *self.verified.get(ordinal as usize)?;
         (day != NEVER).then(|| profile_bytes::day(day)).flatten()
     }
@@ -71,7 +71,7 @@ impl Profiles {
             bytes,
             &self.codes,
             organization_id,
-            self.verified_on(ordinal),
+            self.verified_until(ordinal),
         ))
     }
 
@@ -116,8 +116,8 @@ impl Profiles {
             self.verified.resize(index + 1, NEVER);
         }
         self.offsets[index] = offset;
-        self.verified[index] = candidate.verified_on.map_or(NEVER, profile_bytes::day_number);
-        match candidate.verified_on {
+        self.verified[index] = candidate.verified_until.map_or(NEVER, profile_bytes::day_number);
+        match candidate.verified_until {
             Some(_) => self.ever_verified.insert(ordinal),
             None => self.ever_verified.remove(ordinal),
         }
@@ -219,7 +219,7 @@ mod tests {
             organization_id: String::new(),
             slug: String::new(),
             name: name.into(),
-            verified_on: None,
+            verified_until: None,
             services: Vec::new(),
             certificates: Vec::new(),
             markets: Vec::new(),
@@ -266,11 +266,11 @@ mod tests {
         assert_eq!(profiles.by_name(), [0, 1, 2]);
         assert_eq!(profiles.name(2), format!("2 {long}"));
         let verified = Candidate {
-            verified_on: NaiveDate::from_ymd_opt(2026, 3, 1),
+            verified_until: NaiveDate::from_ymd_opt(2026, 3, 1),
             ..firm("Alpha")
         };
         profiles.put(7, &verified, id).unwrap();
-        assert_eq!(profiles.verified_on(7), verified.verified_on);
+        assert_eq!(profiles.verified_until(7), verified.verified_until);
         assert!(profiles.ever_verified().contains(7));
         assert_eq!(profiles.candidate(7, String::new()).unwrap(), verified);
     }

@@ -65,7 +65,9 @@ fn matching_routes(cfg: &mut ServiceConfig) {
 }
 
 fn directory_routes(cfg: &mut ServiceConfig) {
-    use directory::{duplicates, merges, organizations as orgs, programmes, reference, reviews, search, *};
+    use directory::{
+        duplicates, merges, organizations as orgs, programmes, reference, reviews, search, verifications, *,
+    };
     cfg.service(reference::taxonomy)
         .service(reference::countries)
         .service(reference::languages)
@@ -90,6 +92,7 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(reviews::review_queue)
         .service(duplicates::list_duplicates)
         .service(merges::merge_organization)
+        .service(verifications::due_verifications)
         .service(list_capabilities)
         .service(create_capability)
         .service(get_capability)

@@ -78,7 +78,7 @@ pub fn passing(conn: &mut DbConnection, filters: &Filters) -> Vec<String> {
     let organizations: Vec<Organization> = load(
         conn,
         "SELECT id, kind, status, country, region, employees, founded_year, is_sample, \
-         verified_at IS NOT NULL AS verified FROM organizations",
+         (verified_until IS NOT NULL AND verified_until >= CURRENT_DATE) AS verified FROM organizations",
     );
     let capabilities: Vec<Capability> = load(
         conn,

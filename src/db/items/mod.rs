@@ -20,6 +20,7 @@ use crate::domain::items::{
     MarketFields, ParticipationFields, RelationshipFields, WorkingLanguage,
 };
 use crate::domain::organization::Bilingual;
+use crate::domain::vocab::LapseCause;
 use crate::error::ApiError;
 
 /// The table behind a kind of record.
@@ -59,6 +60,7 @@ pub fn create<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
         )));
     }
     F::insert(conn, item).map_err(already_recorded)?;
+    lapse_if(conn, item, F::lapses_verification(None, Some(&item.fields)))?;
     changed(conn, item)?;
     audit::record(conn, change(item, actor, "created"), None, Some(item))
 }
@@ -73,6 +75,11 @@ pub fn update<F: ItemStore>(
     if !F::replace(conn, after, before.version).map_err(already_recorded)? {
         return Err(ApiError::PreconditionFailed);
     }
+    lapse_if(
+        conn,
+        after,
+        F::lapses_verification(Some(&before.fields), Some(&after.fields)),
+    )?;
     changed(conn, after)?;
     audit::record(conn, change(after, actor, "updated"), Some(before), Some(after))
 }
@@ -82,6 +89,7 @@ pub fn delete<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
     if !F::remove(conn, &item.id, item.version)? {
         return Err(ApiError::PreconditionFailed);
     }
+    lapse_if(conn, item, F::lapses_verification(Some(&item.fields), None))?;
     changed(conn, item)?;
     if F::PERSONAL {
         // The history keeps that the record existed, changed and was removed, by whom and
@@ -90,6 +98,14 @@ pub fn delete<F: ItemStore>(conn: &mut DbConnection, item: &Item<F>, actor: &Cal
         return audit::record::<Item<F>>(conn, change(item, actor, "deleted"), None, None);
     }
     audit::record(conn, change(item, actor, "deleted"), Some(item), None)
+}
+
+/// Ends the organization's verification when the record's change touched what it vouched for.
+fn lapse_if<F: ItemFields>(conn: &mut DbConnection, item: &Item<F>, lapses: bool) -> Result<(), ApiError> {
+    if lapses {
+        organizations::lapse_verification(conn, &item.organization_id, LapseCause::Capacity)?;
+    }
+    Ok(())
 }
 
 /// What follows any change to a record: the organization's version rises, and its search

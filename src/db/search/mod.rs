@@ -84,7 +84,9 @@ fn conditions(sql: &mut Sql, backend: Backend, f: &Filters, skip: Option<Facet>,
         }
     }
     if f.verified_only {
-        sql.push(" AND o.verified_at IS NOT NULL");
+        // In force today, as `domain::verification::in_force` has it.
+        sql.push(" AND o.verified_until >= ")
+            .bind(Value::Date(search::today()));
     }
     match f.sample {
         Some(SampleFilter::Exclude) => sql.push(" AND o.is_sample = ").bind(Value::Bool(false)),

@@ -15,7 +15,7 @@ pub struct Candidate {
     /// Its name.
     pub name: String,
     /// The day the agency last verified it.
-    pub verified_on: Option<NaiveDate>,
+    pub verified_until: Option<NaiveDate>,
     /// Its capabilities on the wanted services (and the services below them).
     pub services: Vec<OfferedService>,
     /// All its certificates, lapsed ones included.

@@ -242,7 +242,14 @@ impl Words<'_> {
                     format!("Delivery modes offered: {en} ({} of {wanted})", modes.len()),
                 )
             }
-            Evidence::Verified(Some(day)) => both(format!("Vérifiée le {day}"), format!("Verified on {day}")),
+            Evidence::Verified(Some(until)) if scored.fit > 0.0 => both(
+                format!("Vérification en vigueur jusqu'au {until}"),
+                format!("Verification in force until {until}"),
+            ),
+            Evidence::Verified(Some(until)) => both(
+                format!("Vérification échue (en vigueur jusqu'au {until})"),
+                format!("Verification lapsed (in force until {until})"),
+            ),
             Evidence::Verified(None) => both("Jamais vérifiée", "Never verified"),
         }
     }

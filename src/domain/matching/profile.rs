@@ -105,13 +105,13 @@ impl MatchProfile {
         organization_id: String,
         slug: String,
         name: String,
-        verified_on: Option<NaiveDate>,
+        verified_until: Option<NaiveDate>,
     ) -> Candidate {
         Candidate {
             organization_id,
             slug,
             name,
-            verified_on,
+            verified_until,
             services: self.services,
             certificates: self.certificates,
             markets: self.markets,

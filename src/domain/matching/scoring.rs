@@ -328,8 +328,8 @@ impl<'a> Matcher<'a> {
                 )
             }
             Criterion::Verification => (
-                verification_fit(candidate.verified_on, self.today),
-                Evidence::Verified(candidate.verified_on),
+                verification_fit(candidate.verified_until, self.today),
+                Evidence::Verified(candidate.verified_until),
             ),
         }
     }

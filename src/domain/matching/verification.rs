@@ -1,46 +1,56 @@
-//! What a verification is worth as it ages, as a fit and as bands of days that facets and SQL
-//! can select by.
+//! What a verification is worth: full while in force, nothing once lapsed; as a fit and as
+//! bands of a profile's last day in force that facets and SQL can select by.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
-/// How much a verification is worth with its age in days: full within a year, then less.
-const VERIFICATION_BANDS: [(u64, f64); 3] = [(365, 1.0), (730, 0.5), (1095, 0.25)];
-
-/// The fit of a verification made on `verified_on`, seen on `today`.
-pub fn verification_fit(verified_on: Option<NaiveDate>, today: NaiveDate) -> f64 {
-    let Some(day) = verified_on else { return 0.0 };
-    let age = u64::try_from((today - day).num_days()).unwrap_or(0);
-    VERIFICATION_BANDS
-        .iter()
-        .find(|(days, _)| age <= *days)
-        .map_or(0.0, |(_, fit)| *fit)
+/// The fit of a verification in force through `verified_until`, seen on `today`.
+pub fn verification_fit(verified_until: Option<NaiveDate>, today: NaiveDate) -> f64 {
+    match verified_until {
+        Some(until) if crate::domain::verification::in_force(until, today) => 1.0,
+        _ => 0.0,
+    }
 }
 
-/// Records verified from `since` (inclusive) to `before` (exclusive) share one fit; `None`
-/// leaves a side open, and the last band also holds records never verified.
+/// Records whose last day in force is from `since` (inclusive) to `before` (exclusive) share
+/// one fit; `None` leaves a side open, and the last band also holds records never verified.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VerificationBand {
-    /// First day of the band.
+    /// First last-day of the band.
     pub since: Option<NaiveDate>,
-    /// Day after its last day.
+    /// Day after its last last-day.
     pub before: Option<NaiveDate>,
     /// The fit of every record in it.
     pub fit: f64,
 }
 
-/// The bands of verification age on `today`, best first.
+/// The bands on `today`, best first: verifications in force, then the rest.
 pub fn verification_bands(today: NaiveDate) -> Vec<VerificationBand> {
-    let mut bands = Vec::new();
-    let mut before = None;
-    for (days, fit) in VERIFICATION_BANDS {
-        let since = today.checked_sub_days(Days::new(days));
-        bands.push(VerificationBand { since, before, fit });
-        before = since;
+    vec![
+        VerificationBand {
+            since: Some(today),
+            before: None,
+            fit: 1.0,
+        },
+        VerificationBand {
+            since: None,
+            before: Some(today),
+            fit: 0.0,
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_force_through_the_last_day_then_worth_nothing() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let today = day("2026-12-04");
+        assert_eq!(verification_fit(Some(today), today), 1.0);
+        assert_eq!(verification_fit(Some(day("2026-12-03")), today), 0.0);
+        assert_eq!(verification_fit(None, today), 0.0);
+        let bands = verification_bands(today);
+        assert_eq!((bands[0].since, bands[1].before), (Some(today), Some(today)));
     }
-    bands.push(VerificationBand {
-        since: None,
-        before,
-        fit: 0.0,
-    });
-    bands
 }

@@ -19,7 +19,7 @@ impl Index {
             base.intersect_with(&regions);
         }
         if f.verified_only {
-            base.intersect_with(&self.verified);
+            base.intersect_with(&self.verified.valid);
         }
         match f.sample {
             Some(SampleFilter::Only) => base.intersect_with(&self.sample),

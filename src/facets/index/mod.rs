@@ -54,7 +54,8 @@ pub struct Index {
     kind: Postings,
     country: Postings,
     region: Postings,
-    verified: Bitset,
+    /// Verifications, as one-period holders: in force on the index's day or not.
+    verified: Holders,
     sample: Bitset,
     service: Postings,
     category: Postings,
@@ -123,8 +124,8 @@ impl Index {
         if let Some(region) = &facts.region {
             self.region.add(region, ordinal);
         }
-        if facts.verified {
-            self.verified.insert(ordinal);
+        if let Some(until) = facts.verified_until {
+            self.verified.set(ordinal, vec![(None, Some(until))], self.day);
         }
         if facts.sample {
             self.sample.insert(ordinal);
@@ -180,7 +181,7 @@ impl Index {
             postings.forget(ordinal);
         }
         self.names.clear(ordinal);
-        self.verified.remove(ordinal);
+        self.verified.forget(ordinal);
         self.sample.remove(ordinal);
         self.certification.values_mut().for_each(|h| h.forget(ordinal));
     }
@@ -194,6 +195,7 @@ impl Index {
     pub fn move_to(&mut self, day: NaiveDate) {
         self.day = day;
         self.certification.values_mut().for_each(|h| h.move_to(day));
+        self.verified.move_to(day);
     }
 
     /// How many organizations the index has known, deleted ones included.

@@ -30,7 +30,7 @@ fn firm(n: u128, country: &str, services: &[&str], until: Option<&str>) -> Facts
         region: None,
         employees: Some(n as i32 * 10),
         founded_year: None,
-        verified: false,
+        verified_until: None,
         sample: false,
         updated_at: NaiveDateTime::MIN,
         services: services.iter().map(|s| s.to_string()).collect(),

@@ -160,12 +160,14 @@ impl Planner<'_> {
                         )),
                         Ok(fields) => {
                             let changes = changed_fields(&before.fields, &fields)?;
-                            let after = Organization {
+                            let changed = Organization {
                                 fields,
                                 version: before.version + 1,
                                 updated_at: now,
                                 ..before.clone()
                             };
+                            let after =
+                                crate::domain::verification::after_change(&before, changed, now.date_naive());
                             if problems.is_empty() {
                                 self.names.existing.insert(after.id.clone(), after.clone());
                                 plan.updated.push((before.clone(), after));

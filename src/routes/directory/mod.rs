@@ -9,5 +9,6 @@ mod records;
 pub mod reference;
 pub mod reviews;
 pub mod search;
+pub mod verifications;
 
 pub use records::*;

@@ -8,9 +8,10 @@ use utoipa::IntoParams;
 use crate::auth::guard::{Auth, Curators};
 use crate::db::{self, Pool, organizations};
 use crate::domain::checks::slugify;
-use crate::domain::organization::{Action, Organization, OrganizationFields, Verification};
+use crate::domain::organization::{Action, Organization, OrganizationFields};
 use crate::domain::reference::Reference;
 use crate::domain::review::{self, ReviewRules};
+use crate::domain::verification::{self as verifying, VerificationRequest};
 use crate::domain::visibility::Viewer;
 use crate::domain::vocab::Status;
 use crate::error::ApiError;
@@ -168,12 +169,15 @@ pub async fn update_organization(
     }
     let fields = crate::domain::merge_patch::apply(&before.fields, patch)?;
     fields.validate(&reference)?;
-    let after = Organization {
+    let now = db::now().and_utc();
+    let changed = Organization {
         fields,
         version: before.version + 1,
-        updated_at: db::now().and_utc(),
+        updated_at: now,
         ..before.clone()
     };
+    // A new name or registry identifier is not what the verification checked.
+    let after = verifying::after_change(&before, changed, now.date_naive());
     let caller = auth.caller.clone();
     let saved = after.clone();
     db::transaction(&pool, move |conn| {
@@ -181,6 +185,28 @@ pub async fn update_organization(
     })
     .await?;
     Ok(respond(HttpResponse::Ok(), after, viewer))
+}
+
+/// A lifecycle action with what it carries: a comment for the review thread, the method and
+/// evidence of a verification.
+pub(super) struct Step {
+    /// The action.
+    pub action: Action,
+    /// For the review thread.
+    pub comment: Option<String>,
+    /// For `verify`.
+    pub verification: Option<VerificationRequest>,
+}
+
+impl Step {
+    /// An action that carries nothing.
+    pub fn bare(action: Action) -> Self {
+        Step {
+            action,
+            comment: None,
+            verification: None,
+        }
+    }
 }
 
 /// Applies a lifecycle action; `If-Match` is checked when sent. The organization is read,
@@ -195,12 +221,16 @@ pub(super) async fn transition(
     pool: web::Data<Pool>,
     rules: ReviewRules,
     id: String,
-    action: Action,
-    comment: Option<String>,
+    step: Step,
 ) -> Result<HttpResponse, ApiError> {
     let viewer = auth.caller.viewer();
     let if_match = etag::sent_if_match(&req);
     let caller = auth.caller.clone();
+    let Step {
+        action,
+        comment,
+        verification,
+    } = step;
     let after = db::transaction(&pool, move |conn| {
         let before = organizations::find_for_update(conn, &id)?
             .filter(|org| viewer.sees(org.status))
@@ -212,12 +242,9 @@ pub(super) async fn transition(
             let submitter = db::reviews::submitter(conn, &before.id)?;
             review::may_decide(rules.four_eyes, submitter.as_deref(), &caller.id)?;
         }
-        let verification = match action {
-            Action::Verify => Some(Verification {
-                verified_at: now,
-                verified_by: Some(caller.id.clone()),
-            }),
-            _ => before.verification.clone(),
+        let verification = match verification {
+            Some(made) => Some(made.record(now, &caller.id, rules.verification_valid_days)),
+            None => before.verification.clone(),
         };
         let after = Organization {
             status,
@@ -262,7 +289,7 @@ macro_rules! lifecycle_route {
             rules: web::Data<ReviewRules>,
             id: web::Path<String>,
         ) -> Result<HttpResponse, ApiError> {
-            transition(auth, req, pool, **rules, id.into_inner(), $action, None).await
+            transition(auth, req, pool, **rules, id.into_inner(), Step::bare($action)).await
         }
     };
 }
@@ -291,9 +318,41 @@ lifecycle_route!(
     Action::Archive,
     "Archives an organization for good; it becomes read-only. Curators and admins."
 );
-lifecycle_route!(
-    verify_organization,
-    "/v1/organizations/{id}/verify",
-    Action::Verify,
-    "Records that a curator checked the organization against its sources now. Curators and admins."
-);
+/// Records that a curator checked the organization against its sources now: how (`method`)
+/// and on what evidence (`note`, staff only). It holds for `ANNUAIRE_VERIFICATION_VALID_DAYS`
+/// (365 by default) and lapses the day before a change to the name, the registry identifiers
+/// or a capability's capacity; `verified=true`, facets and matching count it only while in
+/// force. Curators and admins.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Id or slug"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; checked when sent"),
+    ),
+    request_body = VerificationRequest,
+    responses(
+        (status = 200, description = "Verified", body = Organization, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON"),
+        (status = 404, description = "No such organization"),
+        (status = 409, description = "The organization is archived"),
+        (status = 412, description = "Changed since you read it"),
+        (status = 415, description = "The body is not JSON"),
+        (status = 422, description = "Invalid method or note"),
+    )
+)]
+#[post("/v1/organizations/{id}/verify")]
+pub async fn verify_organization(
+    auth: Auth<Curators>,
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    rules: web::Data<ReviewRules>,
+    id: web::Path<String>,
+    body: Json<VerificationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let step = Step {
+        verification: Some(body.into_inner()?.checked()?),
+        ..Step::bare(Action::Verify)
+    };
+    transition(auth, req, pool, **rules, id.into_inner(), step).await
+}

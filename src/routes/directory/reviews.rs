@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::DateTime;
 
-use super::organizations::{transition, visible};
+use super::organizations::{Step, transition, visible};
 use crate::auth::guard::{Auth, Curators, Staff};
 use crate::db::{self, Pool};
 use crate::domain::organization::{Action, Organization};
@@ -43,16 +43,11 @@ pub async fn approve_organization(
     body: OptionalJson<ReviewComment>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.into_inner()?.checked(false)?;
-    transition(
-        auth,
-        req,
-        pool,
-        **rules,
-        id.into_inner(),
-        Action::Approve,
+    let step = Step {
         comment,
-    )
-    .await
+        ..Step::bare(Action::Approve)
+    };
+    transition(auth, req, pool, **rules, id.into_inner(), step).await
 }
 
 /// Sends an organization in review back to draft, saying what must change: the `comment` is
@@ -86,7 +81,11 @@ pub async fn request_changes(
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.into_inner()?.checked(true)?;
     let action = Action::RequestChanges;
-    transition(auth, req, pool, **rules, id.into_inner(), action, comment).await
+    let step = Step {
+        comment,
+        ..Step::bare(action)
+    };
+    transition(auth, req, pool, **rules, id.into_inner(), step).await
 }
 
 /// The review thread of an organization, oldest first: submissions, decisions and remarks

@@ -13,6 +13,7 @@ mod records;
 mod reference;
 mod reviews;
 mod validity;
+mod verification;
 mod visibility;
 
 use reqwest::Method;
@@ -91,15 +92,14 @@ pub async fn facets(app: &TestApp, token: &str, query: &str) -> Value {
     response.json().await.unwrap()
 }
 
-/// Posts a lifecycle action; returns the status code.
+/// Posts a lifecycle action; returns the status code. A verification says how it was made.
 pub async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> u16 {
     let path = format!("/v1/organizations/{id}/{action}");
-    app.authed(Method::POST, &path, token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let mut request = app.authed(Method::POST, &path, token);
+    if action == "verify" {
+        request = request.json(&json!({"method": "registry_lookup"}));
+    }
+    request.send().await.unwrap().status().as_u16()
 }
 
 /// A partner API key.

@@ -81,7 +81,7 @@ fn firm(id: &str, name: &str, services: Vec<OfferedService>) -> Candidate {
         organization_id: id.into(),
         slug: id.into(),
         name: name.into(),
-        verified_on: None,
+        verified_until: None,
         services,
         certificates: Vec::new(),
         markets: Vec::new(),

@@ -29,9 +29,13 @@ fn a_profile_keeps_what_matching_reads_and_survives_storage() {
     let read: MatchProfile = serde_json::from_str(&stored).unwrap();
     assert_eq!(read, profile());
     let candidate = read.into_candidate("o1".into(), "atlantique".into(), "Atlantique".into(), None);
+    let dated = OfferedService {
+        as_of: Some(day("2026-11-01")),
+        ..service("bpo.inbound", &["en", "fr"], Some(120))
+    };
     assert_eq!(
-        candidate.services[0],
-        service("bpo.inbound", &["en", "fr"], Some(120))
+        candidate.services[0], dated,
+        "figures dated by the record's last change"
     );
     assert_eq!(candidate.services[1].fte, Some(30));
     assert_eq!(

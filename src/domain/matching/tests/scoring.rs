@@ -35,7 +35,7 @@ fn rich_firm() -> Candidate {
             kind: MarketKind::Target,
         },
     ];
-    candidate.verified_on = Some(day("2025-06-01"));
+    candidate.verified_until = Some(day("2027-06-01"));
     candidate
 }
 
@@ -50,11 +50,11 @@ fn the_breakdown_adds_up_to_the_total_and_says_why() {
     // By hand, out of 10,000 with weights summing to 100: both services (30 → 3,000), English
     // (15 → 1,500), one of two certificates (15 → 750), one of two markets served (15 → 750),
     // 100 seats for 40 asked, past twice the need (10 → 1,000), offshore of offshore and
-    // remote (10 → 500), verified 18 months ago, within two years (5 → 250).
+    // remote (10 → 500), a verification in force (5 → 500).
     let mut points: Vec<i64> = assessment.criteria.iter().map(|c| c.points).collect();
     points.sort();
-    assert_eq!(points, [250, 500, 750, 750, 1_000, 1_500, 3_000]);
-    assert_eq!(assessment.total, 7_750);
+    assert_eq!(points, [500, 500, 750, 750, 1_000, 1_500, 3_000]);
+    assert_eq!(assessment.total, 8_000);
     assert!(assessment.total < FULL_MARKS);
     let result = explain(&matcher, &candidate, &assessment);
     let reasons: Vec<&str> = result
@@ -71,7 +71,10 @@ fn the_breakdown_adds_up_to_the_total_and_says_why() {
         "{reasons:?}"
     );
     assert!(reasons.contains(&"100 places pour 40 demandées"), "{reasons:?}");
-    assert!(reasons.contains(&"Vérifiée le 2025-06-01"), "{reasons:?}");
+    assert!(
+        reasons.contains(&"Vérification en vigueur jusqu'au 2027-06-01"),
+        "{reasons:?}"
+    );
     let shown: f64 = result.breakdown.iter().map(|c| c.points).sum();
     assert!((shown - result.score).abs() < 1e-9, "{shown} vs {}", result.score);
 }
@@ -86,7 +89,7 @@ fn a_firm_that_fits_every_criterion_gets_full_marks() {
         "A",
         vec![service("bpo.contact_center_inbound", &["fr"], None)],
     );
-    candidate.verified_on = Some(day("2026-10-01"));
+    candidate.verified_until = Some(day("2027-10-01"));
     let assessment = matcher.assess(&candidate);
     assert_eq!(assessment.total, FULL_MARKS);
     let used: Vec<_> = assessment.criteria.iter().map(|c| c.criterion).collect();
@@ -112,7 +115,7 @@ fn weights_change_the_order() {
         "B",
         vec![service("bpo.contact_center_inbound", &["fr"], None)],
     );
-    verified.verified_on = Some(day("2026-11-01"));
+    verified.verified_until = Some(day("2027-11-01"));
     let order = |weights: Weights| {
         let matcher = Matcher::new(&wanted, weights, &reference, day(TODAY));
         let mut ranking = Ranking::new(&matcher, 10, false);
@@ -159,7 +162,7 @@ fn the_upper_bound_holds_and_a_ranking_stops_only_when_nothing_later_can_enter()
     let wanted = full_request();
     let matcher = Matcher::new(&wanted, Weights::default(), &reference, day(TODAY));
     let candidate = rich_firm();
-    let fit = verification_fit(candidate.verified_on, day(TODAY));
+    let fit = verification_fit(candidate.verified_until, day(TODAY));
     assert!(matcher.assess(&candidate).total <= matcher.upper_bound(fit));
 
     let plain = criteria(&["bpo"]);
