@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::schema::{duplicate_keys, organizations, pending_backfills};
+use super::schema::{duplicate_keys, organizations};
 use super::{DbConnection, batch_insert};
 use crate::domain::duplicates::{
     self, Candidate, Evidence, Facts, Key, KeyKind, OrganizationRef, SuspectedPair,
@@ -298,24 +298,10 @@ pub fn pairs(
     Ok((found, cursor))
 }
 
-/// Computes the keys of every organization when a migration left them to compute: once, in
-/// one transaction that holds the others off (several instances may start at once). Returns
-/// how many organizations it covered.
+/// Computes the keys of every organization when a migration left them to compute. Returns how
+/// many organizations it covered.
 pub fn write_pending(conn: &mut DbConnection) -> Result<usize, ApiError> {
-    let pending = || pending_backfills::table.filter(pending_backfills::name.eq(BACKFILL));
-    if pending().count().get_result::<i64>(conn)? == 0 {
-        return Ok(0);
-    }
-    super::write_transaction(conn, |conn| {
-        if let DbConnection::Postgresql(pg) = conn {
-            diesel::sql_query(
-                "SELECT pg_advisory_xact_lock(hashtextextended('backfill:duplicate_keys', 18))",
-            )
-            .execute(pg)?;
-        }
-        if pending().count().get_result::<i64>(conn)? == 0 {
-            return Ok(0);
-        }
+    super::backfills::run_once(conn, BACKFILL, |conn| {
         diesel::delete(duplicate_keys::table).execute(conn)?;
         let mut last = String::new();
         let mut covered = 0;
@@ -360,7 +346,6 @@ pub fn write_pending(conn: &mut DbConnection) -> Result<usize, ApiError> {
                 .collect();
             insert_rows(conn, &rows)?;
         }
-        diesel::delete(pending()).execute(conn)?;
         Ok(covered)
     })
 }

@@ -103,25 +103,10 @@ pub fn write_missing(conn: &mut DbConnection) -> Result<usize, ApiError> {
     }
 }
 
-/// Writes every profile again when a migration asked for it (their format gained a field),
-/// once, in one transaction that holds other starting instances off. Returns how many.
+/// Writes every profile again when a migration asked for it (their format gained a field).
+/// Returns how many.
 pub fn rewrite_pending(conn: &mut DbConnection) -> Result<usize, ApiError> {
-    use super::schema::pending_backfills as pending;
-    const BACKFILL: &str = "match_profiles";
-    let asked = || pending::table.filter(pending::name.eq(BACKFILL));
-    if asked().count().get_result::<i64>(conn)? == 0 {
-        return Ok(0);
-    }
-    super::write_transaction(conn, |conn| {
-        if let DbConnection::Postgresql(pg) = conn {
-            diesel::sql_query(
-                "SELECT pg_advisory_xact_lock(hashtextextended('backfill:match_profiles', 20))",
-            )
-            .execute(pg)?;
-        }
-        if asked().count().get_result::<i64>(conn)? == 0 {
-            return Ok(0);
-        }
+    super::backfills::run_once(conn, "match_profiles", |conn| {
         let mut last = String::new();
         let mut written = 0;
         loop {
@@ -136,7 +121,6 @@ pub fn rewrite_pending(conn: &mut DbConnection) -> Result<usize, ApiError> {
             written += ids.len();
             ids.iter().try_for_each(|id| refresh(conn, id))?;
         }
-        diesel::delete(asked()).execute(conn)?;
         Ok(written)
     })
 }

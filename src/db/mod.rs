@@ -5,6 +5,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod backfills;
 pub mod buyer_matches;
 pub mod buyer_requests;
 pub mod buyer_stats;

@@ -10,14 +10,7 @@ use crate::helpers::{TestApp, concurrently};
 use crate::imports::{expect, problems, send};
 
 async fn post(app: &TestApp, token: &str, query: &str, body: &Value) -> (u16, Value) {
-    let response = app
-        .authed(Method::POST, &format!("/v1/organizations?{query}"), token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    super::post(app, token, &format!("/v1/organizations?{query}"), body).await
 }
 
 fn firm(name: &str, extra: Value) -> Value {

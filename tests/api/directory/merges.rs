@@ -4,20 +4,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{act, create_org, partner_key};
+use super::{act, create_org, partner_key, post};
 use crate::backend_test;
 use crate::helpers::TestApp;
-
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let response = app
-        .authed(Method::POST, path, token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn add(app: &TestApp, token: &str, id: &str, kind: &str, body: Value) {
     let (status, answer) = post(app, token, &format!("/v1/organizations/{id}/{kind}"), &body).await;
@@ -59,63 +48,23 @@ backend_test!(a_merge_moves_everything_and_the_merged_id_resolves, |app| {
         gone["id"].as_str().unwrap(),
         other["id"].as_str().unwrap(),
     );
-    add(
-        app,
-        &curator,
-        b,
-        "markets",
-        json!({"country": "FR", "kind": "served"}),
-    )
-    .await;
-    add(
-        app,
-        &curator,
-        a,
-        "markets",
-        json!({"country": "FR", "kind": "served"}),
-    )
-    .await;
-    add(
-        app,
-        &curator,
-        a,
-        "markets",
-        json!({"country": "US", "kind": "target"}),
-    )
-    .await;
-    add(
-        app,
-        &curator,
-        a,
-        "capabilities",
-        json!({"service_code": "bpo", "delivery_modes": ["offshore"]}),
-    )
-    .await;
-    add(app, &curator, a, "contacts", json!({"name": "Awa Ndiaye"})).await;
-    add(
-        app,
-        &curator,
-        a,
-        "relationships",
-        json!({"kind": "member_of", "target_id": x}),
-    )
-    .await;
-    add(
-        app,
-        &curator,
-        a,
-        "relationships",
-        json!({"kind": "partner_of", "target_id": b}),
-    )
-    .await;
-    add(
-        app,
-        &curator,
-        x,
-        "relationships",
-        json!({"kind": "partner_of", "target_id": a}),
-    )
-    .await;
+    let records = [
+        (b, "markets", json!({"country": "FR", "kind": "served"})),
+        (a, "markets", json!({"country": "FR", "kind": "served"})),
+        (a, "markets", json!({"country": "US", "kind": "target"})),
+        (
+            a,
+            "capabilities",
+            json!({"service_code": "bpo", "delivery_modes": ["offshore"]}),
+        ),
+        (a, "contacts", json!({"name": "Awa Ndiaye"})),
+        (a, "relationships", json!({"kind": "member_of", "target_id": x})),
+        (a, "relationships", json!({"kind": "partner_of", "target_id": b})),
+        (x, "relationships", json!({"kind": "partner_of", "target_id": a})),
+    ];
+    for (id, kind, body) in records {
+        add(app, &curator, id, kind, body).await;
+    }
     for id in [a, b, x] {
         assert_eq!(act(app, &curator, id, "publish").await, 200);
     }

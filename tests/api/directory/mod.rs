@@ -84,6 +84,18 @@ pub async fn create_org(app: &TestApp, token: &str, body: &Value) -> Value {
     response.json().await.unwrap()
 }
 
+/// A POST of `body` to `path` as `token`: the status and the JSON answered (null if none).
+pub async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    let response = app
+        .authed(Method::POST, path, token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 /// The facet counts of a query, as `token` sees them.
 pub async fn facets(app: &TestApp, token: &str, query: &str) -> Value {
     let path = format!("/v1/organizations/facets?{query}");
