@@ -194,6 +194,10 @@ fn lookup(template: &str) -> Option<&'static str> {
         "This organization looks like one already in the directory (see {}); send {} to create it anyway." => {
             "Cette organisation ressemble à une organisation déjà présente dans l'annuaire (voir {}) ; envoyez {} pour la créer quand même."
         }
+        "You submitted this entry for review; under the four-eyes rule another curator must decide on it." => {
+            "Vous avez soumis cette fiche à la relecture ; selon la règle des quatre yeux, un autre curateur doit en décider."
+        }
+        "is required: say what must change" => "est requis : dites ce qui doit changer",
         "An organization cannot be merged into itself." => {
             "Une organisation ne peut pas être fusionnée avec elle-même."
         }

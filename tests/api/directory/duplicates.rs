@@ -89,6 +89,26 @@ backend_test!(a_second_entry_for_a_firm_is_refused_with_its_candidates, |app| {
         let (status, answer) = post(app, &curator, "", &body).await;
         assert_eq!(status, 201, "{body}: {answer}");
     }
+    let french = app
+        .authed(Method::POST, "/v1/organizations", &curator)
+        .header("Accept-Language", "fr")
+        .json(&cases[0].0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(french.status(), 409);
+    let problem: Value = french.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cette organisation ressemble"),
+        "{problem}"
+    );
+    assert_eq!(
+        problem["candidates"][0]["organization"]["id"], id,
+        "candidates survive translation"
+    );
     let (status, answer) = post(app, &curator, "allow_duplicate=true", &cases[0].0).await;
     assert_eq!(status, 201, "allowed: {answer}");
     for query in ["allow_duplicate=maybe", "duplicate=true"] {
