@@ -11,15 +11,17 @@ use super::candidate::{Candidate, OfferedService};
 use super::criteria::{CapacityNeed, MatchCriteria, Weights};
 use super::verification::verification_fit;
 use crate::domain::reference::Reference;
-use crate::domain::vocab::{CapacityUnit, DeliveryMode, MarketKind};
+use crate::domain::vocab::{DeliveryMode, MarketKind};
 
 /// Scores are kept in hundredths of a point, out of 100 points, so that a breakdown adds up
 /// exactly to its total.
 pub const FULL_MARKS: i64 = 10_000;
 
 mod bounds;
+mod fits;
 
 pub use bounds::FullMarks;
+use fits::{STALE_FIT, capacity_date, largest_capacity, points, share, spare_fit};
 
 /// A kind of fit that earns points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -378,50 +380,4 @@ fn applicable(c: &MatchCriteria, w: Weights) -> Vec<(Criterion, u32)> {
     .filter(|(_, _, applies)| *applies)
     .map(|(criterion, weight, _)| (criterion, weight))
     .collect()
-}
-
-/// Capacity beyond the need, as a share of the need: full at twice the need.
-fn spare_fit(offered: i32, needed: CapacityNeed) -> f64 {
-    let spare = f64::from(offered - needed.amount) / f64::from(needed.amount);
-    spare.clamp(0.0, 1.0)
-}
-
-/// What a stale capacity figure is worth, as a share of a fresh one's fit.
-const STALE_FIT: f64 = 0.5;
-
-/// The day the freshest figure of `amount` in `unit` holds for, among `services`.
-fn capacity_date(services: &[&OfferedService], unit: CapacityUnit, amount: i32) -> Option<NaiveDate> {
-    services
-        .iter()
-        .filter(|s| match unit {
-            CapacityUnit::Seats => s.seats,
-            CapacityUnit::Fte => s.fte,
-        } == Some(amount))
-        .filter_map(|s| s.as_of)
-        .max()
-}
-
-fn largest_capacity(services: &[&OfferedService], unit: CapacityUnit) -> Option<i32> {
-    services
-        .iter()
-        .filter_map(|s| match unit {
-            CapacityUnit::Seats => s.seats,
-            CapacityUnit::Fte => s.fte,
-        })
-        .max()
-}
-
-fn share(found: usize, wanted: usize) -> f64 {
-    if wanted == 0 {
-        0.0
-    } else {
-        found as f64 / wanted as f64
-    }
-}
-
-fn points(weight: u32, fit: f64, weight_sum: u32) -> i64 {
-    if weight_sum == 0 {
-        return 0;
-    }
-    (FULL_MARKS as f64 * f64::from(weight) * fit / f64::from(weight_sum)).round() as i64
 }
