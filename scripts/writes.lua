@@ -16,6 +16,12 @@ function setup(thread)
   thread:set("offset", threads * 9973)
 end
 
+-- Names carry a random part; seeded per thread and per run, so that one run's names are not
+-- the next run's (a repeated name is a likely duplicate, refused with 409).
+function init(args)
+  math.randomseed(os.time() * 100 + (offset or 0) % 100)
+end
+
 local n = 0
 function request()
   n = n + 1
