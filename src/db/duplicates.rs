@@ -27,23 +27,32 @@ const BACKFILL: &str = "duplicate_keys";
 
 /// The keys of these fields.
 pub fn keys_of(fields: &OrganizationFields) -> Vec<Key> {
-    duplicates::keys(Facts {
+    duplicates::keys(facts_of(fields))
+}
+
+fn facts_of(fields: &OrganizationFields) -> Facts<'_> {
+    Facts {
         name: &fields.name,
         website: fields.website.as_deref(),
         email: fields.email.as_deref(),
         phone: fields.phone.as_deref(),
-    })
+    }
 }
 
 type KeyRow = (String, &'static str, String);
 
 fn rows_of(org: &Organization) -> Vec<KeyRow> {
-    if org.status == Status::Archived {
+    rows_for(&org.id, org.status, facts_of(&org.fields))
+}
+
+/// The stored keys of organization `id`: none once archived.
+fn rows_for(id: &str, status: Status, facts: Facts<'_>) -> Vec<KeyRow> {
+    if status == Status::Archived {
         return Vec::new();
     }
-    keys_of(&org.fields)
+    duplicates::keys(facts)
         .into_iter()
-        .map(|key| (org.id.clone(), key.kind.as_str(), key.value))
+        .map(|key| (id.to_owned(), key.kind.as_str(), key.value))
         .collect()
 }
 
@@ -68,11 +77,16 @@ pub fn insert_for(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(), 
     insert_rows(conn, &rows)
 }
 
-/// Writes again the keys of an organization that changed (none once archived).
-pub fn refresh(conn: &mut DbConnection, org: &Organization) -> Result<(), ApiError> {
-    diesel::delete(duplicate_keys::table.filter(duplicate_keys::organization_id.eq(&org.id)))
+/// Writes again the keys of an organization that changed from `before` to `after`, when they
+/// differ (a change of employees or a publication leaves them as they are).
+pub fn follow(conn: &mut DbConnection, before: &Organization, after: &Organization) -> Result<(), ApiError> {
+    let rows = rows_of(after);
+    if rows == rows_of(before) {
+        return Ok(());
+    }
+    diesel::delete(duplicate_keys::table.filter(duplicate_keys::organization_id.eq(&after.id)))
         .execute(conn)?;
-    insert_rows(conn, &rows_of(org))
+    insert_rows(conn, &rows)
 }
 
 /// Makes concurrent creates of one organization take turns (PostgreSQL advisory locks on each
@@ -330,20 +344,17 @@ pub fn write_pending(conn: &mut DbConnection) -> Result<usize, ApiError> {
             let Some((end, ..)) = batch.last() else { break };
             last = end.clone();
             covered += batch.len();
-            let rows: Vec<KeyRow> = batch
-                .iter()
-                .filter(|(.., status)| status != Status::Archived.as_str())
-                .flat_map(|(id, name, website, email, phone, _)| {
-                    duplicates::keys(Facts {
-                        name,
-                        website: website.as_deref(),
-                        email: email.as_deref(),
-                        phone: phone.as_deref(),
-                    })
-                    .into_iter()
-                    .map(|key| (id.clone(), key.kind.as_str(), key.value))
-                })
-                .collect();
+            let mut rows: Vec<KeyRow> = Vec::new();
+            for (id, name, website, email, phone, status) in &batch {
+                let status = status.parse().map_err(ApiError::internal)?;
+                let facts = Facts {
+                    name,
+                    website: website.as_deref(),
+                    email: email.as_deref(),
+                    phone: phone.as_deref(),
+                };
+                rows.extend(rows_for(id, status, facts));
+            }
             insert_rows(conn, &rows)?;
         }
         Ok(covered)

@@ -288,9 +288,7 @@ pub fn save(
     if before.fields != after.fields {
         super::search::refresh(conn, &after.id)?;
     }
-    if before.fields != after.fields || before.status != after.status {
-        super::duplicates::refresh(conn, after)?;
-    }
+    super::duplicates::follow(conn, before, after)?;
     // Status, verification and name all bear on matching; a profile costs a few reads.
     super::match_profiles::refresh(conn, &after.id)?;
     audit::record(conn, change(after, actor, action), Some(before), Some(after))
@@ -308,8 +306,8 @@ pub fn touch(conn: &mut DbConnection, id: &str) -> Result<(), ApiError> {
     super::representations::refresh(conn, &[id])
 }
 
-/// Ends the verification of organization `id` if it is in force, because of `cause`: its last
-/// day becomes yesterday.
+/// Ends the verification of organization `id` if it is in force, because of `cause`, as
+/// `domain::verification::lapse` does (in SQL: the caller holds a record, not the organization).
 pub fn lapse_verification(conn: &mut DbConnection, id: &str, cause: LapseCause) -> Result<(), ApiError> {
     let today = now().date();
     diesel::update(
@@ -318,7 +316,7 @@ pub fn lapse_verification(conn: &mut DbConnection, id: &str, cause: LapseCause) 
             .filter(organizations::verified_until.ge(today)),
     )
     .set((
-        organizations::verified_until.eq(today.pred_opt().unwrap_or(today)),
+        organizations::verified_until.eq(crate::domain::verification::last_day_when_lapsed(today)),
         organizations::verification_lapsed_by.eq(cause.as_str()),
     ))
     .execute(conn)?;

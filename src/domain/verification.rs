@@ -68,11 +68,16 @@ pub fn lapsing_change(before: &Organization, after: &Organization) -> Option<Lap
     }
 }
 
-/// Ends `verification` because of `cause` on `today`, if it is still in force: its last day
-/// becomes yesterday.
+/// The last day in force of a verification a change ends on `today`: yesterday, so that it
+/// no longer counts today.
+pub fn last_day_when_lapsed(today: NaiveDate) -> NaiveDate {
+    today.pred_opt().unwrap_or(today)
+}
+
+/// Ends `verification` because of `cause` on `today`, if it is still in force.
 pub fn lapse(verification: &mut Verification, cause: LapseCause, today: NaiveDate) {
     if in_force(verification.valid_until, today) {
-        verification.valid_until = today.pred_opt().unwrap_or(today);
+        verification.valid_until = last_day_when_lapsed(today);
         verification.lapsed_by = Some(cause);
     }
 }
