@@ -85,7 +85,8 @@ pub enum UserCommand {
         /// The user's email (unique, case-insensitive).
         #[arg(long)]
         email: String,
-        /// admin, curator, agency or partner.
+        /// admin, curator, agency, partner or representative (bind a representative to its
+        /// organization with `PATCH /v1/users/{id}`).
         #[arg(long)]
         role: crate::domain::role::Role,
         /// Read the password from the first line of stdin.

@@ -41,6 +41,19 @@ impl Policy for Staff {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Curator, Role::Agency];
 }
 
+/// Staff, and firms' representatives for what concerns their own organization (the handler
+/// checks that it is theirs).
+pub struct Insiders;
+impl Policy for Insiders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Curator, Role::Agency, Role::Representative];
+}
+
+/// A firm's representatives: they propose changes to their own organization.
+pub struct Representatives;
+impl Policy for Representatives {
+    const ROLES: &'static [Role] = &[Role::Representative];
+}
+
 /// The export promotion agency's matchmaking desk: agency users and admins.
 pub struct Matchmakers;
 impl Policy for Matchmakers {

@@ -2,9 +2,11 @@
 
 mod duplicates;
 mod matching;
+mod representatives;
 mod review;
 pub use duplicates::*;
 pub use matching::*;
+pub use representatives::*;
 pub use review::*;
 
 diesel::table! {

@@ -64,6 +64,15 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser) -> Result<UserRow, ApiErr
     find(conn, &user.id)?.ok_or(ApiError::NotFound)
 }
 
+/// The id of the organization a user is bound to, named by its id or slug: a 422 when the
+/// directory has no such organization, since a representative's rights follow the binding.
+pub fn bound_organization(conn: &mut DbConnection, key: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(key) = key else { return Ok(None) };
+    let found = super::organizations::find(conn, &key)?
+        .ok_or_else(|| ApiError::invalid("organization_id", "no such organization"))?;
+    Ok(Some(found.id))
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, ApiError> {
     Ok(users::table
         .find(id)

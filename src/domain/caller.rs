@@ -54,8 +54,21 @@ impl Caller {
         }
     }
 
-    /// What this caller may see.
+    /// What this caller may see of organizations other than its own.
     pub fn viewer(&self) -> crate::domain::visibility::Viewer {
         crate::domain::visibility::Viewer::new(self.role)
+    }
+
+    /// Whether this caller is a representative of `organization_id`.
+    pub fn represents(&self, organization_id: &str) -> bool {
+        self.role == Role::Representative && self.organization_id.as_deref() == Some(organization_id)
+    }
+
+    /// What this caller may see of the organization `organization_id` and its records.
+    pub fn viewer_of(&self, organization_id: &str) -> crate::domain::visibility::Viewer {
+        match self.represents(organization_id) {
+            true => crate::domain::visibility::Viewer::own(),
+            false => self.viewer(),
+        }
     }
 }

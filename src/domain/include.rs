@@ -43,7 +43,7 @@ impl Include {
                 "certifications" => self.certifications = true,
                 "relationships" => self.relationships = true,
                 "programmes" => self.programmes = true,
-                "contacts" if viewer.sees_internal() => self.contacts = true,
+                "contacts" if viewer.sees_contacts() => self.contacts = true,
                 "contacts" => return Err(ApiError::Forbidden),
                 _ => {
                     return Err(ApiError::BadRequest(format!(

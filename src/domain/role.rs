@@ -18,11 +18,20 @@ pub enum Role {
     Agency,
     /// Partner portals: published entries, public fields only.
     Partner,
+    /// A firm's own representative, bound to its organization (the user's `organization_id`):
+    /// reads that organization in full and proposes changes to it; sees others as partners do.
+    Representative,
 }
 
 impl Role {
     /// Every role, most powerful first.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Curator, Role::Agency, Role::Partner];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Curator,
+        Role::Agency,
+        Role::Partner,
+        Role::Representative,
+    ];
 
     /// The stored and serialised name.
     pub fn as_str(self) -> &'static str {
@@ -31,6 +40,7 @@ impl Role {
             Role::Curator => "curator",
             Role::Agency => "agency",
             Role::Partner => "partner",
+            Role::Representative => "representative",
         }
     }
 }
@@ -48,7 +58,9 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|role| role.as_str() == value)
-            .ok_or_else(|| format!("unknown role `{value}`; expected admin, curator, agency or partner"))
+            .ok_or_else(|| {
+                format!("unknown role `{value}`; expected admin, curator, agency, partner or representative")
+            })
     }
 }
 

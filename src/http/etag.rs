@@ -17,11 +17,7 @@ use crate::error::ApiError;
 /// The ETag of version `version` of a record as `viewer` sees it (partners see fewer fields,
 /// so their representation has its own tag).
 pub fn tag(version: i32, viewer: Viewer) -> String {
-    if viewer.sees_internal() {
-        format!("\"{version}\"")
-    } else {
-        format!("\"{version}-public\"")
-    }
+    format!("\"{version}{}\"", viewer.tag_suffix())
 }
 
 fn listed(req: &HttpRequest, name: header::HeaderName) -> Option<Vec<String>> {

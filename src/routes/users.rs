@@ -124,8 +124,12 @@ pub async fn create_user(
     } = body.into_inner()?;
     let account = NewAccount::validate(&email, password, role, organization_id)?;
     let hash = state.hasher.hash(account.password().to_owned()).await?;
-    let row = account.into_row(hash);
-    let user = db::transaction(&pool, move |conn| users::insert(conn, &row)).await?;
+    let mut row = account.into_row(hash);
+    let user = db::transaction(&pool, move |conn| {
+        row.organization_id = users::bound_organization(conn, row.organization_id.take())?;
+        users::insert(conn, &row)
+    })
+    .await?;
     let user = User::try_from(user)?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/users/{}", user.id)))
@@ -216,14 +220,17 @@ pub async fn update_user(
             "You cannot demote or deactivate yourself.".into(),
         ));
     }
-    let changes = UserChanges {
+    let mut changes = UserChanges {
         role: role.map(|r| r.as_str().to_owned()),
         active,
-        organization_id: organization_id.map(Some),
+        organization_id: None,
     };
     let now = db::now();
     let (actor, address) = (admin.caller.id.clone(), client_address(&req));
     let row = db::transaction(&pool, move |conn| {
+        if organization_id.is_some() {
+            changes.organization_id = Some(users::bound_organization(conn, organization_id)?);
+        }
         let before = users::find(conn, &id)?.ok_or(ApiError::NotFound)?;
         let after = users::update(conn, &id, &changes, now)?;
         let changed = [

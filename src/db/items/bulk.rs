@@ -41,7 +41,7 @@ pub fn records_of(
     if include.programmes {
         fill::<ParticipationFields>(conn, organizations, &mut records, |r| &mut r.programmes)?;
     }
-    if include.contacts && viewer.sees_internal() {
+    if include.contacts && viewer.sees_contacts() {
         fill::<ContactFields>(conn, organizations, &mut records, |r| &mut r.contacts)?;
     }
     if include.relationships {

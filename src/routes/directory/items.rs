@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::Value;
 
-use super::organizations::visible;
+use super::organizations::{visible, visible_to};
 use crate::auth::Caller;
 use crate::db::items::{self, ItemStore};
 use crate::db::{self, DbConnection, Pool, organizations};
@@ -60,8 +60,7 @@ pub async fn list<F: ItemStore>(
     pool: &Pool,
     organization: String,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
-    let org = visible(pool, organization, viewer).await?;
+    let (org, viewer) = visible_records::<F>(pool, organization, caller).await?;
     let items = db::run(pool, move |conn| {
         let items = F::load(conn, &org.id)?;
         visible_links(conn, items, viewer)
@@ -73,6 +72,21 @@ pub async fn list<F: ItemStore>(
     }))
 }
 
+/// The organization whose records of kind `F` the caller reads, with the viewpoint: personal
+/// records exist only for those who may see contacts (staff, and a firm's representative for
+/// its own).
+async fn visible_records<F: ItemStore>(
+    pool: &Pool,
+    organization: String,
+    caller: &Caller,
+) -> Result<(Organization, Viewer), ApiError> {
+    let (org, viewer) = visible_to(pool, organization, caller).await?;
+    match !F::PERSONAL || viewer.sees_contacts() {
+        true => Ok((org, viewer)),
+        false => Err(ApiError::NotFound),
+    }
+}
+
 /// The organization and one of its records, as `viewer` may see them (else 404).
 async fn visible_item<F: ItemStore>(
     pool: &Pool,
@@ -81,6 +95,16 @@ async fn visible_item<F: ItemStore>(
     viewer: Viewer,
 ) -> Result<(Organization, Item<F>), ApiError> {
     let org = visible(pool, organization, viewer).await?;
+    item_of(pool, org, id, viewer).await
+}
+
+/// One record of `org`, as `viewer` may see it (else 404).
+async fn item_of<F: ItemStore>(
+    pool: &Pool,
+    org: Organization,
+    id: String,
+    viewer: Viewer,
+) -> Result<(Organization, Item<F>), ApiError> {
     let organization_id = org.id.clone();
     let found = db::run(pool, move |conn| {
         let found = items::find::<F>(conn, &organization_id, &id)?;
@@ -99,8 +123,8 @@ pub async fn get<F: ItemStore>(
     organization: String,
     id: String,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
-    let (_, item) = visible_item::<F>(pool, organization, id, viewer).await?;
+    let (org, viewer) = visible_records::<F>(pool, organization, caller).await?;
+    let (_, item) = item_of::<F>(pool, org, id, viewer).await?;
     // A certificate's `expired` flag turns as days pass: the tag covers the body.
     let tag = etag::tag(item.version, viewer);
     etag::json_with_version(req, &tag, &item.derive())

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
 
+use crate::auth::Caller;
 use crate::auth::guard::{Auth, Curators};
 use crate::db::{self, Pool, organizations};
 use crate::domain::checks::slugify;
@@ -36,6 +37,22 @@ pub(super) async fn visible(pool: &Pool, id: String, viewer: Viewer) -> Result<O
         .ok_or(ApiError::NotFound)
 }
 
+/// The organization `id` (or slug) as `caller` may see it, with the viewpoint it is seen from
+/// (a representative sees its own in full): a 404 when it does not exist for them.
+pub(super) async fn visible_to(
+    pool: &Pool,
+    id: String,
+    caller: &Caller,
+) -> Result<(Organization, Viewer), ApiError> {
+    let org = db::run(pool, move |conn| organizations::find(conn, &id)).await?;
+    let org = org.ok_or(ApiError::NotFound)?;
+    let viewer = caller.viewer_of(&org.id);
+    match viewer.sees(org.status) {
+        true => Ok((org, viewer)),
+        false => Err(ApiError::NotFound),
+    }
+}
+
 /// The parameters of a create.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -46,28 +63,29 @@ pub struct CreateQuery {
     pub allow_duplicate: Option<bool>,
 }
 
-/// The organization `id` (or slug) as `viewer` may see it, or, when it was merged into
-/// another, the survivor's id (a 404 when the viewer may not see the survivor). Only an
-/// archived organization costs the second read.
+/// The organization `id` (or slug) as `caller` may see it, with the viewpoint, or, when it
+/// was merged into another, the survivor's id (a 404 when the caller may not see the
+/// survivor). Only an archived organization costs the second read.
 pub(super) async fn visible_or_moved(
     pool: &Pool,
     id: String,
-    viewer: Viewer,
-) -> Result<Result<Organization, String>, ApiError> {
+    caller: &Caller,
+) -> Result<Result<(Organization, Viewer), String>, ApiError> {
+    let caller = caller.clone();
     db::run(pool, move |conn| {
         let org = organizations::find(conn, &id)?.ok_or(ApiError::NotFound)?;
         if org.status == Status::Archived
             && let Some(into) = db::merges::merged_into(conn, &org.id)?
         {
             let survivor = organizations::find(conn, &into)?
-                .filter(|survivor| viewer.sees(survivor.status))
+                .filter(|survivor| caller.viewer_of(&survivor.id).sees(survivor.status))
                 .ok_or(ApiError::NotFound)?;
             return Ok(Err(survivor.id));
         }
-        if viewer.sees(org.status) {
-            Ok(Ok(org))
-        } else {
-            Err(ApiError::NotFound)
+        let viewer = caller.viewer_of(&org.id);
+        match viewer.sees(org.status) {
+            true => Ok(Ok((org, viewer))),
+            false => Err(ApiError::NotFound),
         }
     })
     .await

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::items::{item_routes, visible_links, visible_via};
 use super::organizations::{visible, visible_or_moved};
-use crate::auth::guard::{Anyone, Auth, Staff};
+use crate::auth::guard::{Anyone, Auth, Insiders, Staff};
 use crate::db::items::{self as stored, ItemStore};
 use crate::db::{self, DbConnection, Pool, audit};
 use crate::domain::fieldset::{DETAIL_PROPERTIES, Fieldset, ORGANIZATION_PROPERTIES};
@@ -43,7 +43,7 @@ item_routes! {
 }
 
 item_routes! {
-    fields: ContactFields, tag: "contacts", readers: Staff,
+    fields: ContactFields, tag: "contacts", readers: Insiders,
     collection: "/v1/organizations/{id}/contacts", member: "/v1/organizations/{id}/contacts/{item_id}",
     what: "contact people (personal data: never shown to partners)",
     handlers: (list_contacts, get_contact, create_contact, update_contact, delete_contact),
@@ -123,7 +123,7 @@ fn detail(
         relationships: derived(outgoing),
         related_from: derived(incoming),
         programmes: derived(ParticipationFields::load(conn, &id)?),
-        contacts: match include.contacts && viewer.sees_internal() {
+        contacts: match include.contacts && viewer.sees_contacts() {
             true => Some(derived(ContactFields::load(conn, &id)?)),
             false => None,
         },
@@ -159,14 +159,12 @@ pub async fn get_organization(
     id: web::Path<String>,
     query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = auth.caller.viewer();
-    let include = Include::parse(query.include.as_deref(), viewer)?;
     let mut fields = None;
     if let Some(names) = &query.fields {
         Fieldset::add(&mut fields, names, &[ORGANIZATION_PROPERTIES, DETAIL_PROPERTIES])?;
     }
-    let organization = match visible_or_moved(&pool, id.into_inner(), viewer).await? {
-        Ok(organization) => organization,
+    let (organization, viewer) = match visible_or_moved(&pool, id.into_inner(), &auth.caller).await? {
+        Ok(found) => found,
         Err(survivor) => {
             let query = req.query_string();
             let location = match query.is_empty() {
@@ -178,6 +176,8 @@ pub async fn get_organization(
                 .finish());
         }
     };
+    // As this organization is seen: a representative may read its own contacts.
+    let include = Include::parse(query.include.as_deref(), viewer)?;
     // The body shows linked organizations and certificates' `expired` flags, which change
     // without the version: the tag covers the body.
     let tag = etag::tag(organization.version, viewer);

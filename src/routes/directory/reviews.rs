@@ -3,8 +3,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::DateTime;
 
-use super::organizations::{Step, transition, visible};
-use crate::auth::guard::{Auth, Curators, Staff};
+use super::organizations::{Step, transition, visible, visible_to};
+use crate::auth::guard::{Auth, Curators, Insiders};
 use crate::db::{self, Pool};
 use crate::domain::organization::{Action, Organization};
 use crate::domain::review::{QueueItem, ReviewComment, ReviewKind, ReviewRules, ReviewThread};
@@ -89,7 +89,8 @@ pub async fn request_changes(
 }
 
 /// The review thread of an organization, oldest first: submissions, decisions and remarks
-/// with their authors. Staff only; partners never see it.
+/// with their authors. Staff, and the organization's own representatives; partners never
+/// see it.
 #[utoipa::path(
     tag = "reviews",
     security(("bearer" = [])),
@@ -101,11 +102,14 @@ pub async fn request_changes(
 )]
 #[get("/v1/organizations/{id}/reviews")]
 pub async fn list_reviews(
-    auth: Auth<Staff>,
+    auth: Auth<Insiders>,
     pool: web::Data<Pool>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let org = visible(&pool, id.into_inner(), auth.caller.viewer()).await?;
+    let (org, viewer) = visible_to(&pool, id.into_inner(), &auth.caller).await?;
+    if !viewer.sees_contacts() {
+        return Err(ApiError::NotFound);
+    }
     let items = db::run(&pool, move |conn| db::reviews::thread(conn, &org.id)).await?;
     Ok(HttpResponse::Ok().json(ReviewThread { items }))
 }

@@ -11,6 +11,7 @@ mod merges;
 mod organizations;
 mod records;
 mod reference;
+mod representatives;
 mod reviews;
 mod validity;
 mod verification;
