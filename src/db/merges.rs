@@ -195,6 +195,7 @@ pub fn merge(
             .bind(text(from));
         execute(conn, sql)?;
     }
+    super::proposals::close_for_merge(conn, from, actor)?;
 
     let mut gone_after = Organization {
         status: Status::Archived,

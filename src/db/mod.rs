@@ -23,6 +23,7 @@ pub mod one_time_tokens;
 pub mod organizations;
 pub(crate) mod pool;
 pub mod programmes;
+pub mod proposals;
 pub mod reference;
 pub mod representations;
 pub mod reviews;

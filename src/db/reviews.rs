@@ -89,7 +89,7 @@ pub fn thread(conn: &mut DbConnection, organization_id: &str) -> Result<Vec<Revi
         .collect()
 }
 
-fn emails(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+pub(super) fn emails(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
     let rows: Vec<(String, String)> = users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::email))
@@ -97,7 +97,7 @@ fn emails(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, Strin
     Ok(rows.into_iter().collect())
 }
 
-fn author(emails: &HashMap<String, String>, id: String, kind: &str) -> ReviewAuthor {
+pub(super) fn author(emails: &HashMap<String, String>, id: String, kind: &str) -> ReviewAuthor {
     let kind = match kind {
         "user" => CallerKind::User,
         "api_key" => CallerKind::ApiKey,
@@ -176,6 +176,7 @@ pub fn queue(
             let before = published.get(&org.id);
             Ok(QueueItem {
                 reason: "in_review".into(),
+                proposal: None,
                 organization: QueuedOrganization {
                     id: org.id.clone(),
                     slug: org.slug.clone(),

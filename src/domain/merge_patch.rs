@@ -18,7 +18,12 @@ pub fn apply<T: Serialize + DeserializeOwned>(current: &T, patch: Value) -> Resu
     }
     let mut merged = serde_json::to_value(current).map_err(ApiError::internal)?;
     merge(&mut merged, patch);
-    serde_path_to_error::deserialize(merged).map_err(|err| {
+    read(merged)
+}
+
+/// Reads `value` as a `T`: JSON of the wrong shape is a 422 naming the field.
+pub fn read<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let field = err.path().to_string();
         let message = err.into_inner().to_string();
         ApiError::invalid(if field == "." { String::new() } else { field }, message)

@@ -17,6 +17,7 @@ pub mod organization;
 pub mod programme;
 #[cfg(test)]
 mod properties;
+pub mod proposal;
 pub mod query_params;
 pub mod reference;
 pub mod request_query;

@@ -26,6 +26,10 @@ pub enum ReviewKind {
     ChangesRequested,
     /// A remark, with no change of status.
     Comment,
+    /// A curator approved and applied a representative's proposal.
+    ProposalApproved,
+    /// A curator turned down a representative's proposal, saying why.
+    ProposalRejected,
 }
 
 impl ReviewKind {
@@ -36,6 +40,8 @@ impl ReviewKind {
             ReviewKind::Approved => "approved",
             ReviewKind::ChangesRequested => "changes_requested",
             ReviewKind::Comment => "comment",
+            ReviewKind::ProposalApproved => "proposal_approved",
+            ReviewKind::ProposalRejected => "proposal_rejected",
         }
     }
 
@@ -46,6 +52,8 @@ impl ReviewKind {
             ReviewKind::Approved,
             ReviewKind::ChangesRequested,
             ReviewKind::Comment,
+            ReviewKind::ProposalApproved,
+            ReviewKind::ProposalRejected,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -172,11 +180,31 @@ pub struct QueuedOrganization {
     pub kind: OrganizationKind,
 }
 
+/// The proposal an item of the review queue is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueuedProposal {
+    /// Its id: approve or reject it at `/v1/proposals/{id}/…`.
+    pub id: String,
+    /// The organization's fields, or a kind of its records.
+    pub target: super::proposal::ProposalTarget,
+    /// Update, create or remove.
+    pub operation: super::proposal::ProposalOperation,
+    /// The record updated or removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// Whether the version it was made against moved: approval would refuse it.
+    pub in_conflict: bool,
+}
+
 /// Something waiting for a reviewer's decision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueueItem {
-    /// What waits: `in_review`, an entry submitted for review.
+    /// What waits: `in_review`, an entry submitted for review; `proposal`, a change a firm's
+    /// representative proposed.
     pub reason: String,
+    /// For `proposal`: which one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<QueuedProposal>,
     /// The organization.
     pub organization: QueuedOrganization,
     /// Who asked for the review.
@@ -189,8 +217,20 @@ pub struct QueueItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_version: Option<i32>,
     /// The organization's fields that differ from that published version (every field set,
-    /// for an entry never published).
+    /// for an entry never published); for a proposal, what it changes (record fields for a
+    /// record) against what is there now.
     pub changes: Vec<FieldChange>,
+}
+
+impl QueueItem {
+    /// Where the queue's order puts it: the time it was asked for, then the id of what waits.
+    pub fn key(&self) -> (DateTime<Utc>, &str) {
+        let id = self
+            .proposal
+            .as_ref()
+            .map_or(self.organization.id.as_str(), |p| p.id.as_str());
+        (self.submitted_at, id)
+    }
 }
 
 /// How reviews are decided, from the settings.

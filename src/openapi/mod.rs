@@ -38,6 +38,8 @@ mod shape;
         (name = "imports", description = "Spreadsheet imports for curators: CSV and XLSX, dry run, atomic commit, jobs"),
         (name = "matching", description = "The agency's matchmaking: buyer requests, ranked and explained shortlists, outcomes"),
         (name = "reviews", description = "Review decisions on directory entries, their threads, and the queue of what waits"),
+        (name = "proposals", description = "Changes firms' representatives propose to their own organization, and curators' decisions on them"),
+        (name = "claims", description = "Claims to represent an organization, and curators' decisions on them"),
     ),
 )]
 pub struct ApiDoc;

@@ -66,7 +66,8 @@ fn matching_routes(cfg: &mut ServiceConfig) {
 
 fn directory_routes(cfg: &mut ServiceConfig) {
     use directory::{
-        duplicates, merges, organizations as orgs, programmes, reference, reviews, search, verifications, *,
+        duplicates, merges, organizations as orgs, programmes, proposals, reference, reviews, search,
+        verifications, *,
     };
     cfg.service(reference::taxonomy)
         .service(reference::countries)
@@ -93,6 +94,12 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(duplicates::list_duplicates)
         .service(merges::merge_organization)
         .service(verifications::due_verifications)
+        .service(proposals::create_proposal)
+        .service(proposals::list_proposals)
+        .service(proposals::get_proposal)
+        .service(proposals::approve_proposal)
+        .service(proposals::reject_proposal)
+        .service(proposals::withdraw_proposal)
         .service(list_capabilities)
         .service(create_capability)
         .service(get_capability)

@@ -132,7 +132,7 @@ pub async fn get<F: ItemStore>(
 
 /// Checks what validation alone cannot: the organization accepts changes, and a linked
 /// organization exists and is another one.
-async fn check_links<F: ItemStore>(
+pub(super) async fn check_links<F: ItemStore>(
     pool: &Pool,
     organization: &Organization,
     fields: &F,

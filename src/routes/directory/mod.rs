@@ -5,6 +5,8 @@ pub mod items;
 pub mod merges;
 pub mod organizations;
 pub mod programmes;
+pub mod proposals;
+mod proposing;
 mod records;
 pub mod reference;
 pub mod reviews;

@@ -148,9 +148,10 @@ pub async fn add_review_comment(
     Ok(HttpResponse::Created().json(ReviewThread { items }))
 }
 
-/// What waits for a reviewer: organizations in review, oldest submission first, each with who
-/// asked, when, and the fields that differ from the version partners last saw. Curators and
-/// admins.
+/// What waits for a reviewer, oldest first: organizations in review (with the fields that
+/// differ from the version partners last saw) and representatives' pending proposals (with
+/// what they change, and whether they are in conflict), each with who asked and when.
+/// Curators and admins.
 #[utoipa::path(
     tag = "reviews",
     security(("bearer" = [])),
@@ -169,10 +170,18 @@ pub async fn review_queue(
     let page = query.validate()?;
     let after = page.after.as_deref().map(queue_key).transpose()?;
     let fetch = page.fetch();
-    let rows = db::run(&pool, move |conn| db::reviews::queue(conn, after.as_ref(), fetch)).await?;
+    // Each source is read in (time, id) order past the cursor; their merge is in that order.
+    let rows = db::run(&pool, move |conn| {
+        let mut rows = db::reviews::queue(conn, after.as_ref(), fetch)?;
+        rows.extend(super::proposals::queued(conn, after.as_ref(), fetch)?);
+        rows.sort_by(|a, b| a.key().cmp(&b.key()));
+        rows.truncate(usize::try_from(fetch).unwrap_or(usize::MAX));
+        Ok(rows)
+    })
+    .await?;
     let key = |item: &QueueItem| {
-        let micros = item.submitted_at.timestamp_micros();
-        format!("{micros}|{}", item.organization.id)
+        let (at, id) = item.key();
+        format!("{}|{id}", at.timestamp_micros())
     };
     Ok(HttpResponse::Ok().json(page.page(rows, key, |item| item)))
 }

@@ -9,6 +9,7 @@ mod lifecycle;
 mod lookups;
 mod merges;
 mod organizations;
+mod proposals;
 mod records;
 mod reference;
 mod representatives;
