@@ -196,6 +196,7 @@ pub fn merge(
         execute(conn, sql)?;
     }
     super::proposals::close_for_merge(conn, from, actor)?;
+    super::claims::move_for_merge(conn, from, to)?;
 
     let mut gone_after = Organization {
         status: Status::Archived,

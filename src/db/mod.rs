@@ -9,6 +9,7 @@ pub mod backfills;
 pub mod buyer_matches;
 pub mod buyer_requests;
 pub mod buyer_stats;
+pub mod claims;
 pub mod directory_stats;
 pub mod duplicates;
 pub mod facet_facts;

@@ -177,6 +177,7 @@ pub fn queue(
             Ok(QueueItem {
                 reason: "in_review".into(),
                 proposal: None,
+                claim: None,
                 organization: QueuedOrganization {
                     id: org.id.clone(),
                     slug: org.slug.clone(),

@@ -3,6 +3,7 @@
 pub mod buyer_request;
 pub mod caller;
 pub mod checks;
+pub mod claim;
 pub mod duplicates;
 pub mod facets;
 pub mod fieldset;

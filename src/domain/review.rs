@@ -196,15 +196,27 @@ pub struct QueuedProposal {
     pub in_conflict: bool,
 }
 
+/// The claim an item of the review queue is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueuedClaim {
+    /// Its id: approve or deny it at `/v1/claims/{id}/…`.
+    pub id: String,
+    /// The claimant's evidence.
+    pub evidence: String,
+}
+
 /// Something waiting for a reviewer's decision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueueItem {
     /// What waits: `in_review`, an entry submitted for review; `proposal`, a change a firm's
-    /// representative proposed.
+    /// representative proposed; `claim`, a person's claim to represent the organization.
     pub reason: String,
     /// For `proposal`: which one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal: Option<QueuedProposal>,
+    /// For `claim`: which one, with its evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<QueuedClaim>,
     /// The organization.
     pub organization: QueuedOrganization,
     /// Who asked for the review.
@@ -225,10 +237,11 @@ pub struct QueueItem {
 impl QueueItem {
     /// Where the queue's order puts it: the time it was asked for, then the id of what waits.
     pub fn key(&self) -> (DateTime<Utc>, &str) {
-        let id = self
-            .proposal
-            .as_ref()
-            .map_or(self.organization.id.as_str(), |p| p.id.as_str());
+        let id = match (&self.proposal, &self.claim) {
+            (Some(proposal), _) => proposal.id.as_str(),
+            (None, Some(claim)) => claim.id.as_str(),
+            (None, None) => self.organization.id.as_str(),
+        };
         (self.submitted_at, id)
     }
 }

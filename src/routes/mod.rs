@@ -66,7 +66,7 @@ fn matching_routes(cfg: &mut ServiceConfig) {
 
 fn directory_routes(cfg: &mut ServiceConfig) {
     use directory::{
-        duplicates, merges, organizations as orgs, programmes, proposals, reference, reviews, search,
+        claims, duplicates, merges, organizations as orgs, programmes, proposals, reference, reviews, search,
         verifications, *,
     };
     cfg.service(reference::taxonomy)
@@ -100,6 +100,11 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(proposals::approve_proposal)
         .service(proposals::reject_proposal)
         .service(proposals::withdraw_proposal)
+        .service(claims::create_claim)
+        .service(claims::list_claims)
+        .service(claims::get_claim)
+        .service(claims::approve_claim)
+        .service(claims::deny_claim)
         .service(list_capabilities)
         .service(create_capability)
         .service(get_capability)

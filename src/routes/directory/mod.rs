@@ -1,5 +1,6 @@
 //! The directory: organizations, their records, programmes and the reference lists.
 
+pub mod claims;
 pub mod duplicates;
 pub mod items;
 pub mod merges;

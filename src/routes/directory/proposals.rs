@@ -69,6 +69,7 @@ pub(super) fn queued(
             let org = orgs.get(&p.organization_id)?;
             Some(QueueItem {
                 reason: "proposal".into(),
+                claim: None,
                 proposal: Some(QueuedProposal {
                     id: p.id,
                     target: p.target,

@@ -150,7 +150,8 @@ pub async fn add_review_comment(
 
 /// What waits for a reviewer, oldest first: organizations in review (with the fields that
 /// differ from the version partners last saw) and representatives' pending proposals (with
-/// what they change, and whether they are in conflict), each with who asked and when.
+/// what they change, and whether they are in conflict) and claims to represent an organization
+/// (with their evidence), each with who asked and when.
 /// Curators and admins.
 #[utoipa::path(
     tag = "reviews",
@@ -174,6 +175,7 @@ pub async fn review_queue(
     let rows = db::run(&pool, move |conn| {
         let mut rows = db::reviews::queue(conn, after.as_ref(), fetch)?;
         rows.extend(super::proposals::queued(conn, after.as_ref(), fetch)?);
+        rows.extend(super::claims::queued(conn, after.as_ref(), fetch)?);
         rows.sort_by(|a, b| a.key().cmp(&b.key()));
         rows.truncate(usize::try_from(fetch).unwrap_or(usize::MAX));
         Ok(rows)
@@ -187,7 +189,7 @@ pub async fn review_queue(
 }
 
 /// The submission time and organization id a queue cursor holds.
-fn queue_key(key: &str) -> Result<db::reviews::QueueKey, ApiError> {
+pub(super) fn queue_key(key: &str) -> Result<db::reviews::QueueKey, ApiError> {
     let invalid = || ApiError::BadRequest("cursor is not one this API returned".into());
     let (micros, id) = key.split_once('|').ok_or_else(invalid)?;
     let at = micros

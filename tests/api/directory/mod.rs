@@ -1,5 +1,6 @@
 //! The directory: organizations, their records, visibility, concurrency and history.
 
+mod claims;
 mod duplicates;
 mod erasure;
 mod etags;
