@@ -3,6 +3,8 @@
 //! are put back, in order, into the French template. Composite messages (`parameter `x`: …`)
 //! are rendered piece by piece.
 
+mod keeping;
+
 /// The French title of an HTTP status, as problems use it.
 pub fn title(status: u64) -> Option<&'static str> {
     Some(match status {
@@ -322,7 +324,7 @@ fn lookup(template: &str) -> Option<&'static str> {
         }
         "at least one weight must be above {}" => "au moins un poids doit dépasser {}",
         "is already required" => "est déjà exigé",
-        _ => return None,
+        _ => return keeping::lookup(template),
     })
 }
 

@@ -135,6 +135,18 @@ backend_test!(
             problem["detail"].as_str().unwrap().contains("conflict"),
             "{problem}"
         );
+        let response = app
+            .authed(Method::POST, &format!("/v1/proposals/{id}/approve"), &curator)
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 409);
+        let french: Value = response.json().await.unwrap();
+        assert!(
+            french["detail"].as_str().unwrap().contains("en conflit"),
+            "{french}"
+        );
         let org_now = app.read_json(&format!("/v1/organizations/{org}"), &curator).await;
         assert_eq!(org_now["city"], "Saint-Louis", "nothing applied blindly");
         assert_eq!(

@@ -183,3 +183,62 @@ backend_test!(a_representative_is_bound_to_an_organization_that_exists, |app| {
     let me: Value = app.read_json("/v1/me", &unbound).await;
     assert_eq!(me["role"], "representative", "{me}");
 });
+
+backend_test!(
+    an_invited_representative_reads_its_firm_and_an_approved_capability_is_found,
+    |app| {
+        let admin = app.admin_token().await;
+        let curator = app.token_for("curator").await;
+        let org = firm_with_contact(app, &curator, "Invitée Logiciels SARL", true).await;
+        let slug = app.read_json(&format!("/v1/organizations/{org}"), &curator).await["slug"].clone();
+        let email = format!("invite-{}@firm.test", uuid::Uuid::now_v7().simple());
+        let invitation = json!({"email": email, "role": "representative", "organization_id": slug});
+        let (status, issued) = post(app, &admin, "/v1/invitations", &invitation).await;
+        assert_eq!(status, 201, "{issued}");
+        let accepted = app
+            .client
+            .post(app.url("/v1/invitations/accept"))
+            .json(&json!({"token": issued["token"], "password": "a long enough passphrase"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accepted.status(), 201);
+        let rep = app.tokens(&email, "a long enough passphrase").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let contacts = app
+            .read_json(&format!("/v1/organizations/{org}/contacts"), &rep)
+            .await;
+        assert_eq!(contacts["items"].as_array().unwrap().len(), 1, "{contacts}");
+
+        // A capability the firm proposes is found by service once approved, not before.
+        let listed = "/v1/organizations?service=it.software_development&limit=100";
+        let find = async |token: &str| {
+            let found = app.read_json(listed, token).await;
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["id"] == org.as_str())
+        };
+        let capability = json!({"target": "capabilities", "operation": "create",
+                            "changes": {"service_code": "it.software_development", "delivery_modes": ["offshore"]}});
+        let (status, proposal) = post(
+            app,
+            &rep,
+            &format!("/v1/organizations/{org}/proposals"),
+            &capability,
+        )
+        .await;
+        assert_eq!(status, 201, "{proposal}");
+        assert!(!find(&rep).await, "not before approval");
+        let path = format!("/v1/proposals/{}/approve", proposal["id"].as_str().unwrap());
+        assert_eq!(post(app, &curator, &path, &json!({})).await.0, 200);
+        assert!(find(&rep).await, "found at once after approval");
+        let facets = app
+            .read_json("/v1/organizations/facets?service=it.software_development", &rep)
+            .await;
+        assert!(facets.to_string().contains("it.software_development"), "{facets}");
+    }
+);
