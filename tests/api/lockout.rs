@@ -252,6 +252,10 @@ backend_test!(responses_carry_the_hardening_headers, |app| {
         .unwrap()
         .to_owned();
     assert!(policy.starts_with("default-src 'self'"), "{policy}");
+    assert!(
+        !policy.contains("unsafe"),
+        "own assets only, nothing inline unless hashed: {policy}"
+    );
 
     let tls = app.spawn_server(&["--hsts"]).await;
     let response = app.client.get(tls.url("/healthz")).send().await.unwrap();
