@@ -278,6 +278,7 @@ pub fn pairs(
         let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
         mine.extend(refs(conn, &chunk)?.into_iter().map(|r| (r.id.clone(), r)));
     }
+    let dismissed = super::dismissals::among(conn, &scanned)?;
     let mut found = Vec::new();
     for first in &scanned {
         let resume = after
@@ -289,6 +290,9 @@ pub fn pairs(
         };
         let above = resume.unwrap_or_else(|| first.clone());
         for candidate in candidates(conn, keys, &me.name, None, Some(&above))? {
+            if dismissed.contains(&(first.clone(), candidate.organization.id.clone())) {
+                continue;
+            }
             if found.len() == limit {
                 let last: &SuspectedPair = found.last().expect("limit is at least 1");
                 let cursor = PairCursor {

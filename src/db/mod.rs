@@ -11,6 +11,7 @@ pub mod buyer_requests;
 pub mod buyer_stats;
 pub mod claims;
 pub mod directory_stats;
+pub mod dismissals;
 pub mod duplicates;
 pub mod facet_facts;
 pub mod import_events;

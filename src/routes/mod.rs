@@ -92,6 +92,8 @@ fn directory_routes(cfg: &mut ServiceConfig) {
         .service(reviews::add_review_comment)
         .service(reviews::review_queue)
         .service(duplicates::list_duplicates)
+        .service(duplicates::dismiss_pair)
+        .service(duplicates::lift_dismissal)
         .service(merges::merge_organization)
         .service(verifications::due_verifications)
         .service(proposals::create_proposal)

@@ -18,3 +18,13 @@ use super::organizations;
 
 diesel::joinable!(duplicate_keys -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(duplicate_keys, organizations);
+
+diesel::table! {
+    duplicate_dismissals (first_id, second_id) {
+        first_id -> Text,
+        second_id -> Text,
+        reason -> Nullable<Text>,
+        dismissed_by -> Text,
+        dismissed_at -> Timestamp,
+    }
+}

@@ -352,3 +352,91 @@ backend_test!(a_database_from_before_duplicate_keys_gets_them_at_start, |app| {
     assert_eq!(problem["candidates"].as_array().unwrap().len(), 2, "{problem}");
     server.stop().await;
 });
+
+backend_test!(a_pair_a_curator_dismissed_is_no_longer_listed, |app| {
+    let curator = app.token_for("curator").await;
+    let mut slugs = Vec::new();
+    for (name, extra) in [
+        ("Sahel Data", json!({"phone": "+221338880011"})),
+        ("Sahel Dev", json!({"phone": "+221338880011"})),
+        ("Niayes Tech", json!({"website": "https://niayes.sn"})),
+        (
+            "Niayes Tech SARL",
+            json!({"website": "https://niayes.sn/contact"}),
+        ),
+    ] {
+        let (status, org) = post(app, &curator, "allow_duplicate=true", &firm(name, extra)).await;
+        assert_eq!(status, 201, "{org}");
+        slugs.push(org["slug"].as_str().unwrap().to_owned());
+    }
+    let names = |listed: &Value| -> Vec<String> {
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["first"]["name"].as_str().unwrap()[..5].to_owned())
+            .collect()
+    };
+    assert_eq!(names(&app.read_json("/v1/duplicates", &curator).await).len(), 2);
+
+    let body = json!({"first": slugs[1], "second": slugs[0], "reason": "Deux sociétés, deux NINEA."});
+    let (status, dismissed) = crate::directory::post(app, &curator, "/v1/duplicates/dismissals", &body).await;
+    assert_eq!(status, 201, "{dismissed}");
+    assert!(
+        dismissed["first"].as_str().unwrap() < dismissed["second"].as_str().unwrap(),
+        "{dismissed}"
+    );
+    assert_eq!(
+        crate::directory::post(app, &curator, "/v1/duplicates/dismissals", &body)
+            .await
+            .0,
+        200,
+        "once is enough"
+    );
+    assert_eq!(
+        names(&app.read_json("/v1/duplicates", &curator).await),
+        ["Niaye"],
+        "the other pair stays"
+    );
+
+    for (body, status) in [
+        (json!({"first": slugs[0], "second": slugs[0]}), 422),
+        (json!({"first": slugs[0], "second": "nobody-here"}), 404),
+        (json!({"first": slugs[0], "second": slugs[2], "reason": " "}), 422),
+    ] {
+        assert_eq!(
+            crate::directory::post(app, &curator, "/v1/duplicates/dismissals", &body)
+                .await
+                .0,
+            status,
+            "{body}"
+        );
+    }
+    for role in ["agency", "partner"] {
+        let token = app.token_for(role).await;
+        assert_eq!(
+            crate::directory::post(app, &token, "/v1/duplicates/dismissals", &body)
+                .await
+                .0,
+            403,
+            "{role}"
+        );
+    }
+
+    let lift = format!("/v1/duplicates/dismissals/{}/{}", slugs[0], slugs[1]);
+    let lifted = app.authed(Method::DELETE, &lift, &curator).send().await.unwrap();
+    assert_eq!(lifted.status(), 204);
+    assert_eq!(
+        names(&app.read_json("/v1/duplicates", &curator).await).len(),
+        2,
+        "listed again"
+    );
+    assert_eq!(
+        app.authed(Method::DELETE, &lift, &curator)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+});
