@@ -178,12 +178,7 @@ pub fn queue(
                 reason: "in_review".into(),
                 proposal: None,
                 claim: None,
-                organization: QueuedOrganization {
-                    id: org.id.clone(),
-                    slug: org.slug.clone(),
-                    name: org.fields.name.clone(),
-                    kind: org.fields.kind,
-                },
+                organization: QueuedOrganization::of(org),
                 submitted_by: author(&emails, author_id, &author_kind),
                 submitted_at: at.and_utc(),
                 version: org.version,

@@ -180,6 +180,18 @@ pub struct QueuedOrganization {
     pub kind: OrganizationKind,
 }
 
+impl QueuedOrganization {
+    /// The organization as the queue names it.
+    pub fn of(org: &super::organization::Organization) -> Self {
+        QueuedOrganization {
+            id: org.id.clone(),
+            slug: org.slug.clone(),
+            name: org.fields.name.clone(),
+            kind: org.fields.kind,
+        }
+    }
+}
+
 /// The proposal an item of the review queue is.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QueuedProposal {

@@ -43,12 +43,7 @@ pub(super) fn queued(
                     id: claim.id,
                     evidence: claim.evidence,
                 }),
-                organization: QueuedOrganization {
-                    id: org.id.clone(),
-                    slug: org.slug.clone(),
-                    name: org.fields.name.clone(),
-                    kind: org.fields.kind,
-                },
+                organization: QueuedOrganization::of(org),
                 submitted_by: claim.claimant,
                 submitted_at: claim.created_at,
                 version: org.version,

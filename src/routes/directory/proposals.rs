@@ -77,12 +77,7 @@ pub(super) fn queued(
                     record_id: p.record_id,
                     in_conflict: p.in_conflict,
                 }),
-                organization: QueuedOrganization {
-                    id: org.id.clone(),
-                    slug: org.slug.clone(),
-                    name: org.fields.name.clone(),
-                    kind: org.fields.kind,
-                },
+                organization: QueuedOrganization::of(org),
                 submitted_by: p.proposed_by,
                 submitted_at: p.proposed_at,
                 version: org.version,
