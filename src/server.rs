@@ -257,6 +257,9 @@ fn load_reference_records(settings: &Settings, pool: &Pool, created: bool) -> an
     if seed::load_stakeholders(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::info!("loaded the sector's reference stakeholders");
     }
+    if seed::load_strategy_record(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
+        tracing::info!("loaded the record of the sector's export strategy");
+    }
     let sqlite = matches!(settings.database_url, DatabaseUrl::Sqlite(_));
     if created && sqlite && settings.demo_data == DemoData::FirstStart {
         let loaded = seed::load_demo(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -1,6 +1,8 @@
 //! The audit trail: who changed what, when, before and after. Written by the same transaction
 //! as the change it records.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -180,30 +182,88 @@ pub fn of_buyer_request(
         .load(conn)?)
 }
 
-/// An event that concerns an organization: its position, the organization's id and the action.
-pub type OrganizationEvent = (i64, String, String);
+/// An event of the change feed: its position, what it concerns and the action.
+#[derive(Debug, Clone)]
+pub struct FeedEvent {
+    /// Its position.
+    pub position: i64,
+    /// The organization concerned (the organization or one of its records), if any.
+    pub organization_id: Option<String>,
+    /// The kind of record written.
+    pub entity_kind: String,
+    /// The record's id.
+    pub entity_id: String,
+    /// created, updated, published, …
+    pub action: String,
+}
 
-/// A page of the events that concern organizations (the organization or one of its records),
-/// after `after`, in position order.
-pub fn organization_events(
+/// A page of the feed's events after `after`, in position order: those that concern
+/// organizations when `organizations`, and those of the entities of `entity_kinds` that
+/// belong to no organization (the strategy's entries).
+pub fn feed_events(
     conn: &mut DbConnection,
     after: i64,
     limit: i64,
-) -> Result<Vec<OrganizationEvent>, ApiError> {
-    let rows: Vec<(i64, Option<String>, String)> = audit_events::table
-        .filter(audit_events::position.gt(after))
-        .filter(audit_events::organization_id.is_not_null())
-        .order(audit_events::position)
+    organizations: bool,
+    entity_kinds: &[&str],
+) -> Result<Vec<FeedEvent>, ApiError> {
+    use audit_events as a;
+    let mut query = a::table
+        .filter(a::position.gt(after))
+        .order(a::position)
         .limit(limit)
         .select((
-            audit_events::position,
-            audit_events::organization_id,
-            audit_events::action,
+            a::position,
+            a::organization_id,
+            a::entity_kind,
+            a::entity_id,
+            a::action,
         ))
-        .load(conn)?;
+        .into_boxed();
+    let entries = a::organization_id
+        .is_null()
+        .and(a::entity_kind.eq_any(entity_kinds.to_vec()));
+    query = match (organizations, entity_kinds.is_empty()) {
+        (true, true) => query.filter(a::organization_id.is_not_null()),
+        (true, false) => query.filter(a::organization_id.is_not_null().or(entries)),
+        (false, _) => query.filter(entries),
+    };
+    let rows: Vec<(i64, Option<String>, String, String, String)> = query.load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(p, org, action)| org.map(|org| (p, org, action)))
+        .map(
+            |(position, organization_id, entity_kind, entity_id, action)| FeedEvent {
+                position,
+                organization_id,
+                entity_kind,
+                entity_id,
+                action,
+            },
+        )
+        .collect())
+}
+
+/// Which of these entities were ever readable by partners: published, or created published.
+pub fn ever_public(conn: &mut DbConnection, entity_ids: &[&str]) -> Result<HashSet<String>, ApiError> {
+    let rows: Vec<(String, String, Option<String>)> = audit_events::table
+        .filter(audit_events::entity_id.eq_any(entity_ids))
+        .filter(audit_events::action.eq_any(["created", "published"]))
+        .select((
+            audit_events::entity_id,
+            audit_events::action,
+            audit_events::after_state,
+        ))
+        .load(conn)?;
+    let published = |state: &Option<String>| {
+        state
+            .as_deref()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .is_some_and(|v| v["visibility"] == "published")
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|(_, action, state)| action == "published" || published(state))
+        .map(|(id, _, _)| id)
         .collect())
 }
 

@@ -12,8 +12,7 @@ use crate::domain::caller::Caller;
 use crate::error::ApiError;
 
 /// A pair judged not to be one organization.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Queryable, Selectable)]
-#[diesel(table_name = d)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Dismissal {
     /// The organization with the smaller id.
     #[serde(rename = "first")]
@@ -27,8 +26,30 @@ pub struct Dismissal {
     /// Who judged.
     pub dismissed_by: String,
     /// When.
-    #[schema(value_type = String, format = DateTime)]
-    pub dismissed_at: chrono::NaiveDateTime,
+    pub dismissed_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The stored pair: its time is kept without an offset, in UTC.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = d)]
+struct Row {
+    first_id: String,
+    second_id: String,
+    reason: Option<String>,
+    dismissed_by: String,
+    dismissed_at: chrono::NaiveDateTime,
+}
+
+impl From<Row> for Dismissal {
+    fn from(row: Row) -> Self {
+        Dismissal {
+            first_id: row.first_id,
+            second_id: row.second_id,
+            reason: row.reason,
+            dismissed_by: row.dismissed_by,
+            dismissed_at: row.dismissed_at.and_utc(),
+        }
+    }
 }
 
 fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
@@ -48,9 +69,10 @@ pub fn dismiss(
     let find = |conn: &mut DbConnection| {
         d::table
             .find((first, second))
-            .select(Dismissal::as_select())
+            .select(Row::as_select())
             .first(conn)
             .optional()
+            .map(|row| row.map(Dismissal::from))
     };
     if let Some(stored) = find(conn)? {
         return Ok((stored, false));

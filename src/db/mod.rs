@@ -36,6 +36,7 @@ pub mod sessions;
 pub mod shortlists;
 pub mod signing_keys;
 pub mod sql;
+pub mod strategy;
 pub mod throttle;
 pub mod users;
 pub mod verifications;

@@ -379,3 +379,12 @@ pub fn insert_many(conn: &mut DbConnection, orgs: &[Organization]) -> Result<(),
 pub fn count(conn: &mut DbConnection) -> Result<i64, ApiError> {
     Ok(organizations::table.count().get_result(conn)?)
 }
+
+/// The names of these organizations (unknown ids are absent).
+pub fn names(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+    let rows: Vec<(String, String)> = organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

@@ -220,8 +220,3 @@ pub fn close_for_merge(
     ))
     .execute(conn)?)
 }
-
-/// The emails of the users among `ids`.
-pub fn emails(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
-    super::reviews::emails(conn, ids)
-}

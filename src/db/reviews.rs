@@ -89,7 +89,7 @@ pub fn thread(conn: &mut DbConnection, organization_id: &str) -> Result<Vec<Revi
         .collect()
 }
 
-pub(super) fn emails(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+pub fn emails(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, String>, ApiError> {
     let rows: Vec<(String, String)> = users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::email))

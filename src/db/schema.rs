@@ -4,10 +4,12 @@ mod duplicates;
 mod matching;
 mod representatives;
 mod review;
+mod strategy;
 pub use duplicates::*;
 pub use matching::*;
 pub use representatives::*;
 pub use review::*;
+pub use strategy::*;
 
 diesel::table! {
     users (id) {

@@ -28,6 +28,7 @@ pub mod search;
 pub mod security;
 pub mod shortlist;
 pub mod stats;
+pub mod strategy;
 pub mod validation;
 pub mod validity;
 pub mod verification;

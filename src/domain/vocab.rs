@@ -217,3 +217,5 @@ vocabulary! {
         Capacity => "capacity",
     }
 }
+
+pub(crate) use vocabulary;

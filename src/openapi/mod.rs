@@ -40,6 +40,7 @@ mod shape;
         (name = "reviews", description = "Review decisions on directory entries, their threads, and the queue of what waits"),
         (name = "proposals", description = "Changes firms' representatives propose to their own organization, and curators' decisions on them"),
         (name = "claims", description = "Claims to represent an organization, and curators' decisions on them"),
+        (name = "strategy", description = "The sector's export strategy: consultations, the barriers they found, strategies and their action plans, and reports on them"),
     ),
 )]
 pub struct ApiDoc;

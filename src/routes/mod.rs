@@ -11,6 +11,7 @@ mod imports;
 mod invitations;
 mod matching;
 mod security_events;
+mod strategy;
 mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,7 +44,38 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::get_import)
         .service(imports::cancel_import)
         .configure(directory_routes)
-        .configure(matching_routes);
+        .configure(matching_routes)
+        .configure(strategy_routes);
+}
+
+fn strategy_routes(cfg: &mut ServiceConfig) {
+    use strategy::{actions, barriers, consultations, export, strategies};
+    cfg.service(consultations::create_consultation)
+        .service(consultations::list_consultations)
+        .service(consultations::get_consultation)
+        .service(consultations::update_consultation)
+        .service(consultations::delete_consultation)
+        .service(barriers::barrier_themes)
+        .service(barriers::create_barrier)
+        .service(barriers::list_barriers)
+        // Before `/v1/barriers/{id}`, which would take `summary` for an id.
+        .service(barriers::barrier_summary)
+        .service(barriers::get_barrier)
+        .service(barriers::update_barrier)
+        .service(barriers::delete_barrier)
+        .service(strategies::create_strategy)
+        .service(strategies::list_strategies)
+        .service(strategies::get_strategy)
+        .service(strategies::update_strategy)
+        .service(strategies::delete_strategy)
+        .service(strategies::strategy_progress)
+        .service(actions::create_action)
+        .service(actions::list_actions)
+        // Before `/v1/strategies/{id}/actions/{action_id}`, which would take `export`.
+        .service(export::export_actions)
+        .service(actions::get_action)
+        .service(actions::update_action)
+        .service(actions::delete_action);
 }
 
 fn matching_routes(cfg: &mut ServiceConfig) {

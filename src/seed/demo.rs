@@ -32,6 +32,7 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<u64, ApiError> {
                 writer.item(conn, &org.id, certification)?;
             }
         }
+        super::strategy_record::load_samples(conn)?;
         Ok(DEMO_FIRMS)
     })
 }

@@ -30,5 +30,6 @@ mod screening;
 mod search;
 mod security_events;
 mod sessions;
+mod strategy;
 mod tokens;
 mod users;

@@ -26,7 +26,7 @@ const LISTED: i64 = 200;
 /// Representations of stored proposals, each judged against the directory now.
 pub(super) fn represent(conn: &mut DbConnection, rows: Vec<ProposalRow>) -> Result<Vec<Proposal>, ApiError> {
     let people: Vec<&str> = rows.iter().map(|row| row.proposed_by.as_str()).collect();
-    let mut emails = db::proposals::emails(conn, &people)?;
+    let mut emails = db::reviews::emails(conn, &people)?;
     let ids: Vec<&str> = rows.iter().map(|row| row.organization_id.as_str()).collect();
     let orgs: HashMap<String, Organization> = organizations::find_many(conn, &ids)?
         .into_iter()
@@ -38,7 +38,7 @@ pub(super) fn represent(conn: &mut DbConnection, rows: Vec<ProposalRow>) -> Resu
         .map(str::to_owned)
         .collect();
     let deciders: Vec<&str> = deciders.iter().map(String::as_str).collect();
-    emails.extend(db::proposals::emails(conn, &deciders)?);
+    emails.extend(db::reviews::emails(conn, &deciders)?);
     rows.into_iter()
         .map(|row| {
             let (conflict, changes) = match (row.status()?, orgs.get(&row.organization_id)) {

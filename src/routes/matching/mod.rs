@@ -6,5 +6,5 @@ pub mod matches;
 pub mod requests;
 mod series_csv;
 pub mod shortlist;
-mod shortlist_files;
+pub(crate) mod shortlist_files;
 pub mod stats;

@@ -129,7 +129,7 @@ fn headings(language: Language, with_contacts: bool) -> Vec<&'static str> {
 }
 
 /// A cell a spreadsheet would run as a formula starts with a quote instead.
-fn defused(value: String) -> String {
+pub(crate) fn defused(value: String) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

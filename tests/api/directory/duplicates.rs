@@ -386,6 +386,11 @@ backend_test!(a_pair_a_curator_dismissed_is_no_longer_listed, |app| {
         dismissed["first"].as_str().unwrap() < dismissed["second"].as_str().unwrap(),
         "{dismissed}"
     );
+    let at = dismissed["dismissed_at"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(at).is_ok(),
+        "an RFC 3339 time: {at}"
+    );
     assert_eq!(
         crate::directory::post(app, &curator, "/v1/duplicates/dismissals", &body)
             .await
