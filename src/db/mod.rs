@@ -37,6 +37,7 @@ pub mod shortlists;
 pub mod signing_keys;
 pub mod sql;
 pub mod strategy;
+pub mod strategy_parts;
 pub mod throttle;
 pub mod users;
 pub mod verifications;

@@ -38,6 +38,8 @@ pub const ORGANIZATION_PROPERTIES: &[&str] = &[
     "relationships",
     "programmes",
     "contacts",
+    "consultations",
+    "actions",
 ];
 
 /// What a read of one organization shows beyond [`ORGANIZATION_PROPERTIES`].

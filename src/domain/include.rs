@@ -26,11 +26,14 @@ pub struct Include {
     pub programmes: bool,
     /// Contact people: personal data, for staff only.
     pub contacts: bool,
+    /// The consultations it organized or took part in.
+    pub consultations: bool,
+    /// The strategy actions it leads.
+    pub actions: bool,
 }
 
 /// The values `include` takes, as the documentation lists them.
-pub const INCLUDE_VALUES: &str =
-    "capabilities, markets, certifications, relationships, programmes, contacts (staff only)";
+pub const INCLUDE_VALUES: &str = "capabilities, markets, certifications, relationships, programmes, consultations, actions, contacts (staff only)";
 
 impl Include {
     /// Adds the comma-separated kinds of `value`; the parameter may repeat. Contacts are
@@ -43,6 +46,8 @@ impl Include {
                 "certifications" => self.certifications = true,
                 "relationships" => self.relationships = true,
                 "programmes" => self.programmes = true,
+                "consultations" => self.consultations = true,
+                "actions" => self.actions = true,
                 "contacts" if viewer.sees_contacts() => self.contacts = true,
                 "contacts" => return Err(ApiError::Forbidden),
                 _ => {
@@ -91,6 +96,34 @@ pub struct Records {
     /// With `include=contacts` (staff only): its contact people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Item<ContactFields>>>,
+    /// With `include=consultations`: the consultations it organized or took part in, that
+    /// the caller may read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consultations: Option<Vec<ConsultationPart>>,
+    /// With `include=actions`: the strategy actions it leads, that the caller may read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<LedAction>>,
+}
+
+/// An organization's part in a consultation.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ConsultationPart {
+    /// The consultation.
+    pub consultation_id: String,
+    /// `organizer` or `participant`.
+    pub part: &'static str,
+    /// The organizer's role (`convener`, …) or the participant's, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// A strategy action an organization leads.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LedAction {
+    /// The action.
+    pub action_id: String,
+    /// Its strategy.
+    pub strategy_id: String,
 }
 
 impl Records {

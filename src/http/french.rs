@@ -301,8 +301,8 @@ fn lookup(template: &str) -> Option<&'static str> {
         "{} is not a property; see the Organization schema" => {
             "{} n'est pas une propriété ; voir le schéma Organization"
         }
-        "must be a comma-separated list of capabilities, markets, certifications, relationships, programmes, contacts (staff only)" => {
-            "doit être une liste séparée par des virgules de capabilities, markets, certifications, relationships, programmes, contacts (personnel seulement)"
+        "must be a comma-separated list of capabilities, markets, certifications, relationships, programmes, consultations, actions, contacts (staff only)" => {
+            "doit être une liste séparée par des virgules de capabilities, markets, certifications, relationships, programmes, consultations, actions, contacts (personnel seulement)"
         }
         "must be SCHEME:VALUE, such as ninea:{} {}G{}" => {
             "doit être SCHÉMA:VALEUR, par exemple ninea:{} {}G{}"

@@ -44,6 +44,14 @@ pub fn records_of(
     if include.contacts && viewer.sees_contacts() {
         fill::<ContactFields>(conn, organizations, &mut records, |r| &mut r.contacts)?;
     }
+    if include.consultations || include.actions {
+        let mut parts = super::super::strategy_parts::of_organizations(conn, organizations, viewer)?;
+        for (id, record) in records.iter_mut() {
+            let (consultations, actions) = parts.remove(id).unwrap_or_default();
+            record.consultations = include.consultations.then_some(consultations);
+            record.actions = include.actions.then_some(actions);
+        }
+    }
     if include.relationships {
         let links = RelationshipFields::load_many(conn, organizations)?;
         let targets: Vec<&str> = links

@@ -1,4 +1,5 @@
-//! The French catalogue's entries for keeping entries true: proposals and claims.
+//! The French catalogue's entries for keeping entries true (proposals and claims) and for
+//! the export strategy's entries.
 
 /// The French template of an English one, for proposals and claims.
 pub(super) fn lookup(template: &str) -> Option<&'static str> {
@@ -40,6 +41,39 @@ pub(super) fn lookup(template: &str) -> Option<&'static str> {
         }
         "The claimant's account already represents an organization, or is no longer an active representative's." => {
             "Le compte du demandeur représente déjà une organisation, ou n'est plus celui d'un représentant actif."
+        }
+        "must be a date from {} to {}" => "doit être une date de {} à {}",
+        "must list at most {}" => "doit en lister au plus {}",
+        "is listed twice" => "figure deux fois",
+        "is used twice" => "est employé deux fois",
+        "must be {} to {} letters, digits, {} or {}" => "doit compter de {} à {} lettres, chiffres, {} ou {}",
+        "must not be before starts_on" => "ne doit pas précéder starts_on",
+        "must not be before start_date" => "ne doit pas précéder start_date",
+        "must be at most {}" => "doit valoir au plus {}",
+        "must be between -{}^{} and {}^{}" => "doit être entre -{}^{} et {}^{}",
+        "must be from {} to {}^{}" => "doit être de {} à {}^{}",
+        "must be an ISO {} code such as XOF or EUR" => "doit être un code ISO {} tel que XOF ou EUR",
+        "has a measurement already" => "a déjà une mesure",
+        "must be the code of one of the strategy's objectives" => {
+            "doit être le code d'un des objectifs de la stratégie"
+        }
+        "must be the id of an organization of the directory" => {
+            "doit être l'identifiant d'une organisation de l'annuaire"
+        }
+        "must be the id of a consultation" => "doit être l'identifiant d'une consultation",
+        "must be the id of a barrier" => "doit être l'identifiant d'un obstacle",
+        "must be the id of a programme" => "doit être l'identifiant d'un programme",
+        "objective {} is named by action {}" => "l'objectif {} est cité par l'action {}",
+        "{} entries name this one and it holds {} actions: unlink or delete them first" => {
+            "{} entrées citent celle-ci et elle compte {} actions : retirez ces liens ou supprimez-les d'abord"
+        }
+        "not an id" => "n'est pas un identifiant",
+        "the summary takes no {} or {}" => "la synthèse ne prend ni {} ni {}",
+        "the export takes no {} or {}" => "l'export ne prend ni {} ni {}",
+        "csv or xlsx" => "csv ou xlsx",
+        "only for the export" => "seulement pour l'export",
+        "{} is none of organization, consultation, barrier, strategy, action, all" => {
+            "{} n'est aucune des valeurs organization, consultation, barrier, strategy, action, all"
         }
         _ => return None,
     })

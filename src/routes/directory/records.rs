@@ -10,7 +10,7 @@ use crate::auth::guard::{Anyone, Auth, Insiders, Staff};
 use crate::db::items::{self as stored, ItemStore};
 use crate::db::{self, DbConnection, Pool, audit};
 use crate::domain::fieldset::{DETAIL_PROPERTIES, Fieldset, ORGANIZATION_PROPERTIES};
-use crate::domain::include::Include;
+use crate::domain::include::{ConsultationPart, Include, LedAction};
 use crate::domain::items::{
     CapabilityFields, CertificationFields, ContactFields, Item, MarketFields, ParticipationFields,
     RelationshipFields,
@@ -84,6 +84,12 @@ pub struct OrganizationDetail {
     /// With `include=contacts` (staff only): its contact people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Item<ContactFields>>>,
+    /// With `include=consultations`: the consultations it organized or took part in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consultations: Option<Vec<ConsultationPart>>,
+    /// With `include=actions`: the strategy actions it leads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<LedAction>>,
 }
 
 /// What a read of one organization may add to it.
@@ -92,8 +98,9 @@ pub struct OrganizationDetail {
 #[serde(deny_unknown_fields)]
 pub struct DetailQuery {
     /// Comma-separated: `capabilities`, `markets`, `certifications`, `relationships` and
-    /// `programmes` are always there; `contacts` adds the contact people, for staff only (a
-    /// partner asking gets 403).
+    /// `programmes` are always there; `consultations` and `actions` add its parts in the
+    /// export strategy; `contacts` adds the contact people, for staff only (a partner asking
+    /// gets 403).
     #[param(example = "contacts")]
     pub include: Option<String>,
     /// Comma-separated properties to send (`id` always comes); the others are left out.
@@ -112,6 +119,16 @@ fn detail(
     include: Include,
 ) -> Result<OrganizationDetail, ApiError> {
     let id = organization.id.clone();
+    let (consultations, actions) = if include.consultations || include.actions {
+        let mut parts = db::strategy_parts::of_organizations(conn, &[id.as_str()], viewer)?;
+        let (consultations, actions) = parts.remove(&id).unwrap_or_default();
+        (
+            include.consultations.then_some(consultations),
+            include.actions.then_some(actions),
+        )
+    } else {
+        (None, None)
+    };
     let outgoing = RelationshipFields::load(conn, &id)?;
     let outgoing = visible_links(conn, outgoing, viewer)?;
     let incoming = stored::relationships_to(conn, &id)?;
@@ -127,6 +144,8 @@ fn detail(
             true => Some(derived(ContactFields::load(conn, &id)?)),
             false => None,
         },
+        consultations,
+        actions,
         organization: organization.for_viewer(viewer),
     })
 }

@@ -165,7 +165,7 @@ pub async fn update_strategy(
                 {
                     v.add(
                         "objectives",
-                        format!("objective `{code}` is named by action {}", action.id),
+                        format!("objective `{code}` is named by action `{}`", action.id),
                     );
                 }
             }

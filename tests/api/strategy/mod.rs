@@ -104,6 +104,22 @@ backend_test!(the_sectors_record_is_loaded_as_fact, |app| {
         "no count the record lacks"
     );
 
+    let itc_read = app
+        .read_json("/v1/organizations/itc?include=consultations,actions", &partner)
+        .await;
+    assert_eq!(
+        itc_read["consultations"],
+        json!([{"consultation_id": first["id"], "part": "organizer", "role": "convener"}]),
+        "{itc_read}"
+    );
+    assert_eq!(itc_read["actions"], json!([]));
+    assert!(
+        app.read_json("/v1/organizations/itc", &partner)
+            .await
+            .get("consultations")
+            .is_none()
+    );
+
     let strategies = app.read_json("/v1/strategies", &partner).await;
     let strategy = &strategies["items"][0];
     assert_eq!(strategy["framework"], "Plan Sénégal Numérique 2016-2025");

@@ -131,6 +131,15 @@ backend_test!(an_action_plan_reports_its_progress_and_exports, |app| {
         .await;
     assert_ne!(ids(&first), ids(&second), "keyset pages move on");
 
+    let led = app
+        .read_json("/v1/organizations/optic?include=actions", &partner)
+        .await;
+    assert_eq!(
+        led["actions"],
+        json!([{"action_id": late_id, "strategy_id": plan_id}]),
+        "{led}"
+    );
+
     let progress = app
         .read_json(&format!("/v1/strategies/{plan_id}/progress"), &partner)
         .await;
