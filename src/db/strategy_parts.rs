@@ -83,3 +83,22 @@ pub fn of_organizations(
     }
     Ok(out)
 }
+
+/// The actions of `strategy_id` whose lead is no longer active: archived, or not published.
+pub fn lead_gone(conn: &mut DbConnection, strategy_id: &str) -> Result<HashSet<String>, ApiError> {
+    let leads: Vec<(String, Option<String>)> = e::table
+        .filter(e::strategy_id.eq(strategy_id))
+        .filter(e::lead_id.is_not_null())
+        .select((e::id, e::lead_id))
+        .load(conn)?;
+    let ids: Vec<&str> = leads.iter().filter_map(|(_, lead)| lead.as_deref()).collect();
+    let statuses = super::organizations::statuses(conn, &ids)?;
+    Ok(leads
+        .into_iter()
+        .filter(|(_, lead)| {
+            lead.as_ref()
+                .is_some_and(|lead| statuses.get(lead) != Some(&crate::domain::vocab::Status::Published))
+        })
+        .map(|(id, _)| id)
+        .collect())
+}

@@ -107,7 +107,7 @@ pub struct Change {
     /// Strategy changes: the entry as `GET` of it answers (absent on a tombstone).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub entry: Option<serde_json::Value>,
+    pub entry: Option<Box<RawValue>>,
     /// On an organization merged into another (a tombstone for partners, archived for staff):
     /// the survivor's id, when the caller sees it; its own change is in the feed too.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -92,6 +92,20 @@ pub struct Progress {
     pub overdue: Vec<OverdueAction>,
     /// Every indicator of every action.
     pub indicators: Vec<IndicatorProgress>,
+    /// Open actions (neither done nor dropped) whose lead organization was archived or is
+    /// no longer published: the link is kept, the plan needs a new lead.
+    pub without_active_lead: Vec<OpenAction>,
+}
+
+/// An open action the report draws attention to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenAction {
+    /// The action's id.
+    pub id: String,
+    /// Its title.
+    pub title: Bilingual,
+    /// Where it stands.
+    pub status: ActionStatus,
 }
 
 fn achieved(baseline: f64, target: f64, latest: Option<&Measurement>) -> Option<f64> {
@@ -100,14 +114,29 @@ fn achieved(baseline: f64, target: f64, latest: Option<&Measurement>) -> Option<
     (span != 0.0).then(|| ((latest.value - baseline) / span * 1000.0).round() / 1000.0)
 }
 
-/// The progress of a strategy's `actions` on `today`.
-pub fn progress(strategy_id: &str, actions: &[Entry<ActionFields>], today: NaiveDate) -> Progress {
+/// The progress of a strategy's `actions` on `today`; `lead_gone` holds the actions whose
+/// lead is no longer an active (published) organization.
+pub fn progress(
+    strategy_id: &str,
+    actions: &[Entry<ActionFields>],
+    today: NaiveDate,
+    lead_gone: &std::collections::HashSet<String>,
+) -> Progress {
     let mut by_status = action_statuses();
     let mut leads: BTreeMap<Option<String>, LeadProgress> = BTreeMap::new();
     let mut overdue = Vec::new();
     let mut indicators = Vec::new();
+    let mut without_active_lead = Vec::new();
     for action in actions {
         let fields = &action.fields;
+        let open = !matches!(fields.status, ActionStatus::Done | ActionStatus::Dropped);
+        if open && lead_gone.contains(&action.id) {
+            without_active_lead.push(OpenAction {
+                id: action.id.clone(),
+                title: fields.title.clone(),
+                status: fields.status,
+            });
+        }
         let late = fields.is_overdue(today);
         *by_status.entry(fields.status.as_str()).or_default() += 1;
         let lead = leads
@@ -155,6 +184,7 @@ pub fn progress(strategy_id: &str, actions: &[Entry<ActionFields>], today: Naive
         by_lead,
         overdue,
         indicators,
+        without_active_lead,
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::db::{self, Pool, strategy};
 use crate::domain::caller::Caller;
@@ -63,17 +64,16 @@ fn feed_entries_of<F: EntryFields>(
     conn: &mut db::DbConnection,
     viewer: Viewer,
     ids: &[&str],
-    out: &mut HashMap<String, Value>,
+    out: &mut HashMap<String, Box<RawValue>>,
 ) -> Result<(), ApiError> {
     let entries: Vec<Entry<F>> = strategy::by_ids::<F>(conn, ids)?
         .into_iter()
         .filter(|entry| viewer.sees_internal() || entry.fields.visibility() == Visibility::Published)
         .collect();
     for entry in shown(conn, viewer, entries)? {
-        out.insert(
-            entry.id.clone(),
-            serde_json::to_value(&entry).map_err(ApiError::internal)?,
-        );
+        // Raw, so that the feed carries the fields in the order a GET answers them.
+        let raw = serde_json::value::to_raw_value(&entry).map_err(ApiError::internal)?;
+        out.insert(entry.id.clone(), raw);
     }
     Ok(())
 }
@@ -84,7 +84,7 @@ pub fn feed_entries(
     conn: &mut db::DbConnection,
     viewer: Viewer,
     wanted: &[(EntryKind, &str)],
-) -> Result<HashMap<String, Value>, ApiError> {
+) -> Result<HashMap<String, Box<RawValue>>, ApiError> {
     let mut out = HashMap::new();
     for &kind in EntryKind::ALL {
         let ids: Vec<&str> = wanted

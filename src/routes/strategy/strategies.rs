@@ -6,7 +6,7 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use crate::auth::guard::{Anyone, Auth, Staff};
-use crate::db::Pool;
+use crate::db::{self, Pool};
 use crate::domain::reference::Reference;
 use crate::domain::strategy::action::ActionFields;
 use crate::domain::strategy::plan::{StrategyFields, StrategyStatus};
@@ -203,7 +203,8 @@ pub async fn delete_strategy(
 
 /// The progress of a strategy's plan, as the caller may see it: its actions by status and
 /// by lead, the overdue ones (due before today, UTC, and neither done nor dropped), and
-/// every indicator against its target.
+/// every indicator against its target, and the open actions whose lead was archived or
+/// unpublished (the link is kept; the action needs a new lead).
 #[utoipa::path(
     tag = "strategy",
     security(("bearer" = [])),
@@ -228,5 +229,8 @@ pub async fn strategy_progress(
         ..EntryFilter::default()
     };
     let actions = super::all::<ActionFields>(&pool, viewer, filter).await?;
-    etag::json_with_digest(&req, &report::progress(&strategy.id, &actions, super::today()))
+    let id = strategy.id.clone();
+    let lead_gone = db::run(&pool, move |conn| db::strategy_parts::lead_gone(conn, &id)).await?;
+    let progress = report::progress(&strategy.id, &actions, super::today(), &lead_gone);
+    etag::json_with_digest(&req, &progress)
 }

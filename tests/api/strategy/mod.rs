@@ -3,6 +3,7 @@
 
 mod feed;
 mod plan;
+mod reports;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -266,14 +267,32 @@ backend_test!(bad_entries_are_refused_whole_with_every_error_named, |app| {
 backend_test!(a_draft_consultation_stays_out_of_a_published_barrier, |app| {
     let curator = app.token_for("curator").await;
     let partner = app.token_for("partner").await;
+    let optic = org_id(app, &curator, "optic").await;
     let consultation = json!({
         "title": {"fr": "Atelier de Thiès"},
         "stage": "follow_up",
         "starts_on": "2026-11-02",
+        "participants": [{"organization_id": optic, "role": "panelist"}],
+        "unlisted_participants": {"firms": 31, "experts": 4},
     });
     let (status, draft) = post(app, &curator, "/v1/consultations", &consultation).await;
     assert_eq!(status, 201, "{draft}");
+    assert_eq!(draft["unlisted_participants"], json!({"firms": 31, "experts": 4}));
     let draft_id = draft["id"].as_str().unwrap();
+    let with_optic = app
+        .read_json(&format!("/v1/consultations?organization={optic}"), &curator)
+        .await;
+    assert_eq!(
+        ids(&with_optic).len(),
+        2,
+        "co-organizer of the first, participant here: {with_optic}"
+    );
+    assert_eq!(ids(&with_optic)[1], draft_id);
+    let parts = app
+        .read_json("/v1/organizations/optic?include=consultations", &curator)
+        .await;
+    assert_eq!(parts["consultations"][1]["part"], "participant");
+    assert_eq!(parts["consultations"][1]["role"], "panelist");
     let mut body = barrier("Peu de financement");
     body["consultations"] = json!([draft_id]);
     body["visibility"] = json!("published");
