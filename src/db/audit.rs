@@ -166,6 +166,22 @@ pub fn of_organization(
         .load(conn)?)
 }
 
+/// The events of one entity (a strategy entry), oldest first, after `after`.
+pub fn of_entity(
+    conn: &mut DbConnection,
+    entity_id: &str,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<EventRow>, ApiError> {
+    Ok(audit_events::table
+        .filter(audit_events::entity_id.eq(entity_id))
+        .filter(audit_events::position.gt(after.unwrap_or(0)))
+        .order(audit_events::position)
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
 /// The events of a buyer request and its matches, oldest first, after `after`.
 pub fn of_buyer_request(
     conn: &mut DbConnection,

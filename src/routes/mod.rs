@@ -55,6 +55,7 @@ fn strategy_routes(cfg: &mut ServiceConfig) {
         .service(consultations::get_consultation)
         .service(consultations::update_consultation)
         .service(consultations::delete_consultation)
+        .service(consultations::consultation_history)
         .service(barriers::barrier_themes)
         .service(barriers::create_barrier)
         .service(barriers::list_barriers)
@@ -63,19 +64,22 @@ fn strategy_routes(cfg: &mut ServiceConfig) {
         .service(barriers::get_barrier)
         .service(barriers::update_barrier)
         .service(barriers::delete_barrier)
+        .service(barriers::barrier_history)
         .service(strategies::create_strategy)
         .service(strategies::list_strategies)
         .service(strategies::get_strategy)
         .service(strategies::update_strategy)
         .service(strategies::delete_strategy)
         .service(strategies::strategy_progress)
+        .service(strategies::strategy_history)
         .service(actions::create_action)
         .service(actions::list_actions)
         // Before `/v1/strategies/{id}/actions/{action_id}`, which would take `export`.
         .service(export::export_actions)
         .service(actions::get_action)
         .service(actions::update_action)
-        .service(actions::delete_action);
+        .service(actions::delete_action)
+        .service(actions::action_history);
 }
 
 fn matching_routes(cfg: &mut ServiceConfig) {

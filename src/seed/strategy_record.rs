@@ -40,17 +40,7 @@ fn store<F: EntryFields>(
     is_sample: bool,
     strategy_id: Option<String>,
 ) -> Result<String, ApiError> {
-    let now = db::now().and_utc();
-    let entry = Entry {
-        id: uuid::Uuid::now_v7().to_string(),
-        fields,
-        strategy_id,
-        overdue: None,
-        is_sample,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let entry = Entry::new(fields, strategy_id, is_sample, db::now().and_utc());
     strategy::insert(conn, &entry, &Caller::system())?;
     Ok(entry.id)
 }

@@ -184,6 +184,22 @@ pub struct Entry<F> {
     pub updated_at: DateTime<Utc>,
 }
 
+impl<F> Entry<F> {
+    /// A new entry, version 1, created `now`, with a fresh id.
+    pub fn new(fields: F, strategy_id: Option<String>, is_sample: bool, now: DateTime<Utc>) -> Self {
+        Entry {
+            id: uuid::Uuid::now_v7().to_string(),
+            fields,
+            strategy_id,
+            overdue: None,
+            is_sample,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// Folds texts for `q`: lower case, without accents, one space between parts.
 pub fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
     let mut text = String::new();

@@ -284,3 +284,29 @@ pub async fn delete_action(
     let action = read(&pool, strategy_id, action_id, auth.caller.viewer()).await?;
     super::remove(&pool, &req, auth.caller, action).await
 }
+
+/// The history of a action, oldest first: who changed what, when, with the states before and
+/// after. Curators, agency and admins.
+#[utoipa::path(
+    tag = "strategy",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The strategy's id"), ("action_id" = String, Path, description = "The action's id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = Page<crate::routes::directory::HistoryEntry>),
+        (status = 400, description = "Bad limit or cursor"),
+        (status = 404, description = "No such action"),
+    )
+)]
+#[get("/v1/strategies/{id}/actions/{action_id}/history")]
+pub async fn action_history(
+    auth: Auth<Staff>,
+    pool: web::Data<Pool>,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let entry = {
+        let (strategy_id, action_id) = path.into_inner();
+        read(&pool, strategy_id, action_id, auth.caller.viewer()).await?
+    };
+    super::history(&pool, entry, query.into_inner()).await
+}

@@ -194,3 +194,26 @@ pub async fn delete_consultation(
     let entry = super::read::<ConsultationFields>(&pool, id.into_inner(), auth.caller.viewer()).await?;
     super::remove(&pool, &req, auth.caller, entry).await
 }
+
+/// The history of a consultation, oldest first: who changed what, when, with the states before and
+/// after. Curators, agency and admins.
+#[utoipa::path(
+    tag = "strategy",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Its id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = Page<crate::routes::directory::HistoryEntry>),
+        (status = 400, description = "Bad limit or cursor"),
+        (status = 404, description = "No such consultation"),
+    )
+)]
+#[get("/v1/consultations/{id}/history")]
+pub async fn consultation_history(
+    auth: Auth<Staff>,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let entry = super::read::<ConsultationFields>(&pool, id.into_inner(), auth.caller.viewer()).await?;
+    super::history(&pool, entry, query.into_inner()).await
+}

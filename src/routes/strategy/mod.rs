@@ -135,17 +135,7 @@ pub async fn create<F: EntryFields>(
     let mut v = Violations::default();
     fields.check(reference, &mut v);
     v.finish()?;
-    let now = db::now().and_utc();
-    let entry = Entry {
-        id: uuid::Uuid::now_v7().to_string(),
-        fields,
-        strategy_id,
-        overdue: None,
-        is_sample: false,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let entry = Entry::new(fields, strategy_id, false, db::now().and_utc());
     let stored = entry.clone();
     db::transaction(pool, move |conn| strategy::insert(conn, &stored, &caller)).await?;
     let entry = with_overdue(entry);
@@ -222,6 +212,21 @@ pub async fn list<F: EntryFields>(
     .await?;
     let page: Page<Entry<F>> = page.page(rows, |entry| entry.id.clone(), |entry| entry);
     etag::json_with_digest(req, &page)
+}
+
+/// A page of the history of `entry`, oldest first: who changed what, when, before and after.
+pub async fn history<F: EntryFields>(
+    pool: &Pool,
+    entry: Entry<F>,
+    paging: PageQuery,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.validate()?;
+    let (after, fetch) = (page.after_position()?, page.fetch());
+    let rows = db::run(pool, move |conn| {
+        db::audit::of_entity(conn, &entry.id, after, fetch)
+    })
+    .await?;
+    crate::routes::directory::history_page(&page, rows)
 }
 
 /// Every entry that passes `filter` as the caller may see them, for reports and exports

@@ -234,3 +234,26 @@ pub async fn strategy_progress(
     let progress = report::progress(&strategy.id, &actions, super::today(), &lead_gone);
     etag::json_with_digest(&req, &progress)
 }
+
+/// The history of a strategy, oldest first: who changed what, when, with the states before and
+/// after. Curators, agency and admins.
+#[utoipa::path(
+    tag = "strategy",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Its id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of changes", body = Page<crate::routes::directory::HistoryEntry>),
+        (status = 400, description = "Bad limit or cursor"),
+        (status = 404, description = "No such strategy"),
+    )
+)]
+#[get("/v1/strategies/{id}/history")]
+pub async fn strategy_history(
+    auth: Auth<Staff>,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let entry = super::read::<StrategyFields>(&pool, id.into_inner(), auth.caller.viewer()).await?;
+    super::history(&pool, entry, query.into_inner()).await
+}

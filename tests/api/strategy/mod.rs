@@ -205,6 +205,17 @@ backend_test!(
                 .0,
             403
         );
+        let history = app.read_json(&format!("{path}/history"), &agency).await;
+        let actions: Vec<&str> = history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, vec!["created", "published"], "{history}");
+        assert_eq!(history["items"][1]["before"]["visibility"], "draft");
+        assert_eq!(history["items"][1]["after"]["visibility"], "published");
+        assert_eq!(get(app, &partner, &format!("{path}/history")).await.0, 403);
         app.assert_no_server_errors();
     }
 );
