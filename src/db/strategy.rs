@@ -354,24 +354,6 @@ pub fn seen<F: EntryFields>(
     Ok(seen)
 }
 
-/// The ids of the entries of `kind` that name organization `organization_id` as `links`.
-pub fn naming_organization(
-    conn: &mut DbConnection,
-    kind: &str,
-    links: &[&str],
-    organization_id: &str,
-) -> Result<Vec<String>, ApiError> {
-    Ok(e::table
-        .inner_join(l::table)
-        .filter(e::kind.eq(kind))
-        .filter(l::link.eq_any(links))
-        .filter(l::target.eq(organization_id))
-        .select(e::id)
-        .distinct()
-        .order(e::id)
-        .load(conn)?)
-}
-
 /// The entries of kind `F` among these ids.
 pub fn by_ids<F: EntryFields>(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Entry<F>>, ApiError> {
     e::table
