@@ -96,19 +96,19 @@ fn within(strategy: &Entry<StrategyFields>) -> impl FnOnce(&ActionFields, &mut V
     }
 }
 
-/// The action `action_id` of strategy `strategy_id`, both as `viewer` may see them.
+/// The strategy `strategy_id` and its action `action_id`, both as `viewer` may see them.
 async fn read(
     pool: &Pool,
     strategy_id: String,
     action_id: String,
     viewer: Viewer,
-) -> Result<Entry<ActionFields>, ApiError> {
+) -> Result<(Entry<StrategyFields>, Entry<ActionFields>), ApiError> {
     let strategy = super::read::<StrategyFields>(pool, strategy_id, viewer).await?;
     let action = super::read::<ActionFields>(pool, action_id, viewer).await?;
     if action.strategy_id.as_deref() != Some(strategy.id.as_str()) {
         return Err(ApiError::NotFound);
     }
-    Ok(action)
+    Ok((strategy, action))
 }
 
 /// Adds an action to a strategy's plan (a draft unless `visibility` says `published`).
@@ -206,7 +206,7 @@ pub async fn get_action(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (strategy_id, action_id) = path.into_inner();
-    let action = read(&pool, strategy_id, action_id, auth.caller.viewer()).await?;
+    let (_, action) = read(&pool, strategy_id, action_id, auth.caller.viewer()).await?;
     super::respond(&req, &action)
 }
 
@@ -243,8 +243,7 @@ pub async fn update_action(
     let patch = body.into_inner()?;
     let (strategy_id, action_id) = path.into_inner();
     let viewer = auth.caller.viewer();
-    let strategy = super::read::<StrategyFields>(&pool, strategy_id.clone(), viewer).await?;
-    let before = read(&pool, strategy_id, action_id, viewer).await?;
+    let (strategy, before) = read(&pool, strategy_id, action_id, viewer).await?;
     super::update(
         &pool,
         &reference,
@@ -281,7 +280,7 @@ pub async fn delete_action(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (strategy_id, action_id) = path.into_inner();
-    let action = read(&pool, strategy_id, action_id, auth.caller.viewer()).await?;
+    let (_, action) = read(&pool, strategy_id, action_id, auth.caller.viewer()).await?;
     super::remove(&pool, &req, auth.caller, action).await
 }
 
@@ -306,7 +305,7 @@ pub async fn action_history(
 ) -> Result<HttpResponse, ApiError> {
     let entry = {
         let (strategy_id, action_id) = path.into_inner();
-        read(&pool, strategy_id, action_id, auth.caller.viewer()).await?
+        read(&pool, strategy_id, action_id, auth.caller.viewer()).await?.1
     };
     super::history(&pool, entry, query.into_inner()).await
 }
